@@ -1,0 +1,45 @@
+"""How the engine runs a program inside a container: the interface the scenario shell implements.
+
+The engine never runs anything itself. For `RUN`, `docker run` and `docker exec` it hands a
+`Process` and the container's file system to a `Runner`; the shell interprets the program on that
+file system and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pipeline.oracle.fsapi import FileSystem
+
+
+@dataclass
+class Process:
+    argv: list[str]  # e.g. ["/bin/sh", "-c", "echo hi"] for a shell-form RUN
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: str = "/"
+    user: str = "root"
+    stdin: bytes = b""
+
+
+@dataclass
+class Completed:
+    exit_code: int
+    stdout: bytes = b""
+    stderr: bytes = b""
+
+
+class ExecNotFound(Exception):
+    """argv[0] is not in the container (e.g. `/bin/sh` on `FROM scratch`): the runtime cannot start it.
+
+    Docker reports this from runc as `exec: "/bin/sh": stat /bin/sh: no such file or directory`
+    (or `executable file not found in $PATH` for a bare name); the engine words the surrounding error.
+    """
+
+    def __init__(self, program: str, message: str) -> None:
+        super().__init__(message)
+        self.program = program
+
+
+class Runner(Protocol):
+    def run(self, fs: FileSystem, process: Process) -> Completed: ...
