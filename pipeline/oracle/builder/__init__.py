@@ -1,0 +1,1 @@
+"""The Dockerfile builder of the oracle: BuildKit semantics over the simulated engine."""
