@@ -1,0 +1,233 @@
+"""Front matter: the YAML block at the top of a lesson, and YAML with line positions in general.
+
+Enki reads front matter with js-yaml 3 (`safeLoad`), so we read it the way js-yaml does, not the
+way PyYAML does by default: YAML 1.2 booleans (`yes`/`on` stay strings), exponent floats without
+a dot (`1e3`), tabs as separators inside a line, a leading BOM, and duplicate keys rejected.
+Every key and list item keeps the file line it sits on, so that a schema error can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from pipeline.diagnostics import Diagnostic, error
+
+JsonPath = tuple[str | int, ...]
+Positions = dict[JsonPath, tuple[int, int]]
+
+# python-frontmatter's own boundary for YAML front matter (`---` alone on a line).
+BOUNDARY: re.Pattern[str] = frontmatter.YAMLHandler.FM_BOUNDARY  # type: ignore[assignment]
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_LINE_BREAKS = "\0\r\n\x85\u2028\u2029"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, tuned to accept what js-yaml 3 accepts."""
+
+    def _in_indentation(self) -> bool:
+        # True while only white space precedes the reader on this line: a tab there would be
+        # indentation, which js-yaml rejects too.
+        line_start = self.pointer - self.column
+        return not self.buffer[line_start : self.pointer].strip(" \t")
+
+    def scan_to_next_token(self) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        found = False
+        while not found:
+            while self.peek() == " " or (
+                self.peek() == "\t" and (self.flow_level or not self._in_indentation())
+            ):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in _LINE_BREAKS:
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                found = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[str] | None:
+        # PyYAML forbids tabs inside plain scalars (`a: b<TAB>c`); js-yaml keeps them.
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        blanks = self.prefix(length)
+        if "\t" in blanks and self.peek(length) not in _LINE_BREAKS + "#":
+            self.forward(length)
+            return [blanks]
+        return super().scan_plain_spaces(indent, start_mark)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _FLOAT_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# js-yaml 3's float pattern (YAML 1.2 core plus sexagesimal).
+_Loader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(
+        r"""^(?:[-+]?(?:0|[1-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
+        |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+# The int resolver is tried first for the shared first characters, so "12" stays an int.
+for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
+    _resolvers.sort(key=lambda pair: pair[0] == _FLOAT_TAG)
+
+
+@dataclass
+class YamlDocument:
+    data: Any = None
+    positions: Positions = field(default_factory=dict)
+
+
+@dataclass
+class FrontMatter:
+    """The lesson's metadata and where the Markdown body starts."""
+
+    data: Any = None
+    positions: Positions = field(default_factory=dict)
+    line: int | None = None  # line of the opening `---`; None when the lesson has none
+    body: str = ""
+    body_offset: int = 0  # number of file lines before the body's first line
+
+
+def load_yaml(
+    text: str, path: str | Path, first_line: int = 1
+) -> tuple[YamlDocument, list[Diagnostic]]:
+    """Safe-load one YAML document; `first_line` is the file line of the text's first line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(), []
+        problems = _duplicate_keys(node, path, first_line)
+        if problems:
+            return YamlDocument(), problems
+        data = loader.construct_document(node)
+        return YamlDocument(data, _positions(node, first_line)), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        col = mark.column + 1 if mark else 1
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        return YamlDocument(), [error(path, line, f"invalid YAML: {message}", "yaml-syntax", col)]
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        # Constructor failures on odd values (e.g. a timestamp out of range) and absurd nesting.
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return YamlDocument(), [error(path, first_line, f"invalid YAML: {message}", "yaml-syntax")]
+    finally:
+        loader.dispose()
+
+
+def read_front_matter(text: str, path: str | Path) -> tuple[FrontMatter, list[Diagnostic]]:
+    """Split `text` (BOM removed, `\\n` line ends) into front matter and body, and load the YAML."""
+    if not frontmatter.YAMLHandler().detect(text):
+        return FrontMatter(body=text), []
+    opening = BOUNDARY.match(text)
+    assert opening is not None  # detect() matched it
+    yaml_start = _line_end(text, opening.start())
+    closing = BOUNDARY.search(text, yaml_start)
+    if closing is None:
+        problem = error(
+            path, 1, "front matter opened with `---` is never closed", "unclosed-front-matter"
+        )
+        return FrontMatter(
+            line=1, body=text[yaml_start:], body_offset=text.count("\n", 0, yaml_start)
+        ), [problem]
+    body_start = _line_end(text, closing.start())
+    yaml_text = text[yaml_start : closing.start()]
+    document, problems = load_yaml(yaml_text, path, first_line=2)
+    front = FrontMatter(
+        data=document.data,
+        positions=document.positions,
+        line=1,
+        body=text[body_start:],
+        body_offset=text.count("\n", 0, body_start),
+    )
+    return front, problems
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end + 1
+
+
+def _positions(root: Node, first_line: int) -> Positions:
+    """JSON path → (line, col) of every mapping key and sequence item. Iterative: depth is free."""
+    positions: Positions = {(): (first_line + root.start_mark.line, root.start_mark.column + 1)}
+    stack: list[tuple[JsonPath, Node]] = [((), root)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, ScalarNode) else str(key.start_mark)
+                child = (*here, str(name))
+                positions[child] = (first_line + key.start_mark.line, key.start_mark.column + 1)
+                stack.append((child, value))
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*here, index)
+                positions[child] = (first_line + item.start_mark.line, item.start_mark.column + 1)
+                stack.append((child, item))
+    return positions
+
+
+def _duplicate_keys(root: Node, path: str | Path, first_line: int) -> list[Diagnostic]:
+    """js-yaml rejects a key given twice in one mapping; PyYAML silently keeps the last."""
+    problems = []
+    stack = [root]
+    seen_nodes: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:  # aliases may share nodes
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and key.value != "<<":
+                    if key.value in seen:
+                        problems.append(
+                            error(
+                                path,
+                                first_line + key.start_mark.line,
+                                f"duplicate key `{key.value}`",
+                                "duplicate-key",
+                                key.start_mark.column + 1,
+                            )
+                        )
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return problems
+
+
+def position(positions: Positions, where: JsonPath, default: int = 1) -> tuple[int, int]:
+    """The position of `where`, or of its nearest ancestor that has one."""
+    here = tuple(where)
+    while here:
+        if here in positions:
+            return positions[here]
+        here = here[:-1]
+    return positions.get((), (default, 1))
