@@ -21,6 +21,7 @@ class BuildError(Exception):
         self.lines = lines
         self.vertex = vertex
         self.dockerfile = dockerfile
+        self.vertices: list = []  # the progress up to the failure (build.py fills it in)
 
     @property
     def line(self) -> int | None:
