@@ -7,6 +7,7 @@ tested before and independently of the real scenario shell (pipeline/oracle/shel
 
 from __future__ import annotations
 
+import itertools
 import shlex
 
 import pytest
@@ -157,5 +158,5 @@ def write(fs: FileSystem, files: dict[str, str | bytes]) -> FileSystem:
 def context():
     """A build context (the scenario's host directory) from {path: content}; call it again on
     the same context to change files."""
-    fs = UnionFileSystem(upper=Tree(), clock=lambda: 1_700_000_000)
+    fs = UnionFileSystem(upper=Tree(), clock=itertools.count(1_700_000_000).__next__)
     return lambda files=None: write(fs, files or {})
