@@ -151,9 +151,11 @@ class _Build:
         self.consumed: set[str] = set()
         self.context_loaded = False
         self.images: dict[str, tuple[Image, str]] = {}  # by canonical name
+        self.image_vertices: set[str] = set()
 
     # --- top level ------------------------------------------------------------------------------
     def run(self, target: str | None) -> BuildResult:
+        self.canonical_tags = [_canonical_tag(tag) for tag in self.tags]
         text = self._load_definition()
         df = parse(text, self.dockerfile_name)
         self.lexer = Lexer(escape=df.escape)
@@ -165,7 +167,7 @@ class _Build:
         final = self._target(df, infos, target)
         reachable = self._reachable(infos, final)
         self._label_stages(df, infos)
-        self._load_metadata(infos, reachable)
+        self._load_metadata(df, infos, reachable)
         ignore = f"transferring context: {self._ignore_size()} done"
         self._add(Vertex("[internal] load .dockerignore", "internal", details=[ignore]))
         for index in sorted(reachable):
@@ -291,11 +293,17 @@ class _Build:
         for info in infos:
             info.label = "" if states == 1 else info.stage.name or f"stage-{info.stage.index}"
 
-    def _load_metadata(self, infos: list[_StageInfo], reachable: set[int]) -> None:
+    def _load_metadata(self, df: Dockerfile, infos: list[_StageInfo], reachable: set[int]):
+        """Every image the build needs is resolved first, each with its metadata vertex."""
         for index in sorted(reachable):
             info = infos[index]
             if info.base_stage is None and info.base_name != SCRATCH:
                 info.image, info.image_ref = self._image(info.base_name, info.stage.lines)
+        for index in sorted(reachable):
+            for instruction in infos[index].stage.instructions:
+                source = self._copy_source(df, infos[index], instruction)
+                if isinstance(source, str):
+                    self._image(source, instruction.lines)
 
     def _image(self, name: str, lines: tuple[int, int]) -> tuple[Image, str]:
         """Resolve an image reference, with its `[internal] load metadata` vertex (once)."""
@@ -482,6 +490,12 @@ class _Build:
         command = " ".join(process.argv)
         if not fs.exists(process.cwd):
             fs.mkdir(process.cwd, parents=True)  # the runtime creates a missing working dir
+        user = process.user.split(":", 1)[0]
+        if user and user != "root" and not user.isdigit():
+            try:
+                resolve_owner(fs, user)
+            except UnknownUser as error:  # the runtime resolves USER in the container's passwd
+                raise solve_error(str(error)) from None
         try:
             find_executable(fs, process.argv[0], process.env, process.cwd)
             completed = self.engine.runner.run(fs, process)
@@ -584,7 +598,11 @@ class _Build:
                 instruction.lines,
                 vertex=label,
             ) from None
-        docs = [(d.name, d.data) for d in instruction.heredocs]
+        raw_lexer = Lexer(skip_process_quotes=True)  # convert.go ExpandRaw for heredoc bodies
+        docs = [
+            (d.name, ins.expand(raw_lexer, d.data, env, instruction) if d.expand else d.data)
+            for d in instruction.heredocs
+        ]
         key = cache_key(
             state.cache_key, keyword.lower(), dest=dest, chown=chown, chmod=chmod,
             sources=[posixpath.basename(s) for s in sources], docs=docs,
@@ -630,7 +648,10 @@ class _Build:
                     instruction.lines,
                 )
             return UnionFileSystem(other.state.layers, read_only=True), False
-        image, _ = self._image(source, instruction.lines)
+        image, resolved = self._image(source, instruction.lines)
+        if resolved not in self.image_vertices:  # an unnumbered state: its vertex has no [i/n]
+            self.image_vertices.add(resolved)
+            self._add(Vertex(f"FROM {resolved}", cached=True))
         return image.rootfs(), False
 
     def _context_size(self) -> str:
@@ -643,7 +664,7 @@ class _Build:
     def _export(self, state: ins.StageState) -> BuildResult:
         image = Image(state.image_config(), state.layers)
         store = self.engine.images
-        canonical = [str(refs.tag_name_only(refs.parse_normalized_named(t))) for t in self.tags]
+        canonical = self.canonical_tags
         stored = store.add(image, tags=self.tags)
         vertex = self._add(Vertex("exporting to image", "export"))
         vertex.details.append("exporting layers done")
@@ -669,6 +690,17 @@ class _Counter:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def _canonical_tag(tag: str) -> str:
+    """A `-t` value as the reference it names; buildx refuses a bad one before building."""
+    try:
+        named = refs.parse_normalized_named(tag)
+    except refs.ReferenceError as error:
+        raise BuildError(f'invalid tag "{tag}": {error}') from None
+    if named.digest:
+        raise BuildError(f'invalid tag "{tag}": refusing to create a tag with a digest reference')
+    return str(refs.tag_name_only(named))
+
+
 def _size(n: int) -> str:
     return human_size_with_precision(n, 4)
 

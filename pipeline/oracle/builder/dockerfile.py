@@ -286,7 +286,8 @@ def _validate_trigger(instruction: Instruction, command) -> None:
         raise ValueError("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
     if trigger in ("MAINTAINER", "FROM"):
         raise ValueError(f"{trigger} isn't allowed as an ONBUILD trigger")
-    expression = re.sub(r"(?i)^\s*ONBUILD\s*", "", command.original)
+    first_line = command.original.split("\n", 1)[0] if command.heredocs else command.original
+    expression = re.sub(r"(?i)^\s*ONBUILD\s*", "", first_line)
     for doc in command.heredocs:
         expression += "\n" + doc.content + doc.name
     instruction.trigger = expression

@@ -326,8 +326,20 @@ def test_labels_are_padded_and_expand_variables(engine, context):
 def test_copy_from_an_image_names_the_stage(engine, context):
     # convert.go: COPY --from=<image> registers another state, so labels get `stage-0`
     ctx = context({"Dockerfile": "FROM alpine\nCOPY --from=busybox /bin/sh /bb\n"})
-    names = steps(build(engine, ctx))
-    assert names[1] == "[stage-0 2/2] COPY --from=busybox /bin/sh /bb"
+    result = build(engine, ctx)
+    names = steps(result)
+    assert names[0].startswith("[stage-0 1/2] FROM docker.io/library/alpine:latest@sha256:")
+    # the image's own state has no steps to count, so its FROM vertex has no [i/n]
+    assert names[1] == "FROM docker.io/library/busybox:latest@" + _digest(engine, "busybox")
+    assert names[2] == "[stage-0 2/2] COPY --from=busybox /bin/sh /bb"
+    metadata = [v.name for v in result.vertices if v.name.startswith("[internal] load metadata")]
+    assert metadata == [
+        "[internal] load metadata for docker.io/library/alpine:latest",
+        "[internal] load metadata for docker.io/library/busybox:latest",
+    ]
+    assert result.image.rootfs().read("/bb") == engine.images.get("busybox").rootfs().read(
+        "/bin/sh"
+    )
 
 
 def test_moved_tag_leaves_the_old_image_dangling(engine, context):
