@@ -13,7 +13,6 @@ every entry, so the shipped values are a cache, never a source of truth.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.image import HistoryEntry, Image, ImageConfig
-from pipeline.oracle.layer import ChangeSet, Entry, Layer, seed_digests
+from pipeline.oracle.layer import ChangeSet, Entry, Layer, hash_blob, hash_diff_id, seed_digests
 
 DATA = Path(__file__).with_name("catalogue")
 DIGESTS = DATA / "digests.json"
@@ -44,9 +43,19 @@ def _epoch(created: str) -> int:
     return int(datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
 
 
-def _content(size: int, executable: bool, text: str | None = None) -> Content:
-    if text is not None:
-        return Content.of(text)
+def _text(value: str | dict[str, Any]) -> Content:
+    """A text file; `{"text": ..., "pad_to": n}` pads it with a comment line to n bytes."""
+    if isinstance(value, str):
+        return Content.of(value)
+    data = value["text"].encode()
+    missing = value["pad_to"] - len(data)
+    if missing > 0:
+        data += b"#" * (missing - 1) + b"\n"
+    return Content.of(data)
+
+
+def _content(size: int, executable: bool) -> Content:
+    """A generated file: an ELF magic for executables, then zeros (free to store and hash)."""
     head = ELF_HEADER if executable else b""
     head = head[:size]
     return Content.of(head).append(Content.zeros(size - len(head)))
@@ -77,7 +86,7 @@ def build_layer(spec: dict[str, Any], created: str) -> Layer:
     for path, text in spec.get("files", {}).items():
         add_parent(path)
         mode = modes.get(path, 0o755 if path in executables else 0o644)
-        changes.add(path, Entry.file(_content(0, False, text), mode, mtime=mtime))
+        changes.add(path, Entry.file(_text(text), mode, mtime=mtime))
     for path, size in spec.get("sized", {}).items():
         add_parent(path)
         exe = path in executables
@@ -181,23 +190,16 @@ def install(store: Any) -> None:
 
 
 def compute_digests() -> dict[str, dict[str, Any]]:
-    """Hash every catalogue layer (slow: about a second per GB of layers)."""
+    """Hash every catalogue layer for real (slow: about a second per GB of layers)."""
     records: dict[str, dict[str, Any]] = {}
     for name in names():
         _, layers = _load(name)
         for layer in layers:
-            fresh = Layer(layer.changeset())  # no memo: really hash the stream
-            diff = hashlib.sha256()
-            for chunk in fresh.tar_stream():
-                diff.update(chunk)
-            blob, size = hashlib.sha256(), 0
-            for chunk in fresh.blob():
-                blob.update(chunk)
-                size += len(chunk)
+            blob = hash_blob(layer)
             records[layer.fingerprint] = {
-                "diff_id": "sha256:" + diff.hexdigest(),
-                "digest": "sha256:" + blob.hexdigest(),
-                "blob_size": size,
+                "diff_id": hash_diff_id(layer),
+                "digest": blob.digest,
+                "blob_size": blob.size,
             }
     return dict(sorted(records.items()))
 

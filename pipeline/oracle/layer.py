@@ -351,22 +351,23 @@ def _zero_deflate(length: int) -> bytes:
 
 
 def gzip_pieces(pieces: Iterable[bytes | int]) -> Iterator[bytes]:
-    """A deterministic gzip member (mtime 0) of the stream; zero runs cost O(size / 1 MiB)."""
+    """A deterministic gzip member (mtime 0) of the stream. A long zero run is a full flush
+    followed by precompressed blocks of 1 MiB and 64 KiB zeros, so it costs O(size / 64 KiB)."""
     yield GZIP_HEADER
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     crc = total = 0
     for piece in pieces:
         if isinstance(piece, int) and piece >= _ZERO_TRICK_MIN:
             yield comp.flush(zlib.Z_FULL_FLUSH)
-            full, rest = divmod(piece, CHUNK)
-            block = _zero_deflate(CHUNK) if full else b""
-            for _ in range(full):
-                yield block
-            if rest:
-                yield _zero_deflate(rest)
-            crc = crc32_zeros(crc, piece)
-            total += piece
-            continue
+            rest = piece
+            for block in (CHUNK, _ZERO_TRICK_MIN):
+                count, rest = divmod(rest, block)
+                compressed = _zero_deflate(block)
+                for _ in range(count):
+                    yield compressed
+            crc = crc32_zeros(crc, piece - rest)
+            total += piece - rest
+            piece = rest
         data = bytes(piece) if isinstance(piece, int) else piece
         out = comp.compress(data)
         if out:
@@ -379,13 +380,14 @@ def gzip_pieces(pieces: Iterable[bytes | int]) -> Iterator[bytes]:
 
 # --- digest memo ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class LayerDigests:
-    diff_id: str
+class BlobDigest:
     digest: str  # of the gzip blob
-    blob_size: int
+    size: int
 
 
-_MEMO: dict[str, LayerDigests] = {}
+# fingerprint -> DiffID, and fingerprint -> compressed blob: computed once per distinct stream.
+_DIFF_IDS: dict[str, str] = {}
+_BLOBS: dict[str, BlobDigest] = {}
 _MEMO_MAX = 65536
 
 
@@ -393,11 +395,8 @@ def seed_digests(records: Mapping[str, Mapping[str, object]]) -> None:
     """Preload digests computed earlier for these fingerprints (the catalogue ships them, and a
     test recomputes every one)."""
     for fingerprint, rec in records.items():
-        _MEMO[fingerprint] = LayerDigests(
-            str(rec["diff_id"]),
-            str(rec["digest"]),
-            int(rec["blob_size"]),  # type: ignore[call-overload]
-        )
+        _DIFF_IDS[fingerprint] = str(rec["diff_id"])
+        _BLOBS[fingerprint] = BlobDigest(str(rec["digest"]), int(str(rec["blob_size"])))
 
 
 def fingerprint_pieces(pieces: Iterable[bytes | int]) -> str:
@@ -410,6 +409,23 @@ def fingerprint_pieces(pieces: Iterable[bytes | int]) -> str:
             hasher.update(b"B" + len(piece).to_bytes(8, "big"))
             hasher.update(piece)
     return hasher.hexdigest()
+
+
+def hash_diff_id(layer: Layer) -> str:
+    """sha256 of the expanded tar stream (no memo)."""
+    hasher = hashlib.sha256()
+    for chunk in layer.tar_stream():
+        hasher.update(chunk)
+    return "sha256:" + hasher.hexdigest()
+
+
+def hash_blob(layer: Layer) -> BlobDigest:
+    """sha256 and size of the gzip blob (no memo)."""
+    hasher, size = hashlib.sha256(), 0
+    for chunk in layer.blob():
+        hasher.update(chunk)
+        size += len(chunk)
+    return BlobDigest("sha256:" + hasher.hexdigest(), size)
 
 
 # --- the layer ------------------------------------------------------------------------------------
@@ -434,7 +450,8 @@ class Layer:
         self.size = sum(e.content.size for e in entries.values() if e.content is not None)
         self._children: dict[str, set[str]] | None = None
         self._fingerprint: str | None = None
-        self._digests: LayerDigests | None = None
+        self._diff_id: str | None = None
+        self._blob: BlobDigest | None = None
 
     @classmethod
     def from_changeset(cls, changes: ChangeSet) -> Layer:
@@ -486,39 +503,36 @@ class Layer:
             self._fingerprint = fingerprint_pieces(self.tar_pieces())
         return self._fingerprint
 
-    def digests(self) -> LayerDigests:
-        """DiffID, blob digest and blob size, computed once per distinct stream per process."""
-        if self._digests is None:
-            known = _MEMO.get(self.fingerprint)
-            if known is None:
-                diff = hashlib.sha256()
-                for chunk in self.tar_stream():
-                    diff.update(chunk)
-                blob, size = hashlib.sha256(), 0
-                for chunk in self.blob():
-                    blob.update(chunk)
-                    size += len(chunk)
-                known = LayerDigests(
-                    "sha256:" + diff.hexdigest(), "sha256:" + blob.hexdigest(), size
-                )
-                if len(_MEMO) < _MEMO_MAX:
-                    _MEMO[self.fingerprint] = known
-            self._digests = known
-        return self._digests
-
     @property
     def diff_id(self) -> str:
-        """sha256 of the uncompressed tar (config `rootfs.diff_ids`)."""
-        return self.digests().diff_id
+        """sha256 of the uncompressed tar (config `rootfs.diff_ids`); hashed only when asked."""
+        if self._diff_id is None:
+            known = _DIFF_IDS.get(self.fingerprint)
+            if known is None:
+                known = hash_diff_id(self)
+                if len(_DIFF_IDS) < _MEMO_MAX:
+                    _DIFF_IDS[self.fingerprint] = known
+            self._diff_id = known
+        return self._diff_id
+
+    def _blob_digest(self) -> BlobDigest:
+        if self._blob is None:
+            known = _BLOBS.get(self.fingerprint)
+            if known is None:
+                known = hash_blob(self)
+                if len(_BLOBS) < _MEMO_MAX:
+                    _BLOBS[self.fingerprint] = known
+            self._blob = known
+        return self._blob
 
     @property
     def digest(self) -> str:
         """sha256 of the gzip blob (manifest `layers[].digest`)."""
-        return self.digests().digest
+        return self._blob_digest().digest
 
     @property
     def blob_size(self) -> int:
-        return self.digests().blob_size
+        return self._blob_digest().size
 
     def descriptor(self) -> dict[str, object]:
         return {"mediaType": LAYER_MEDIA_TYPE, "digest": self.digest, "size": self.blob_size}
