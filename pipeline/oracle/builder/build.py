@@ -106,9 +106,15 @@ def build(
     build_args: Mapping[str, str] | None = None,
     no_cache: bool = False,
     target: str | None = None,
+    dockerfile_text: str | None = None,
 ) -> BuildResult:
-    """Build `dockerfile` (a path in `context`) like `docker build` with BuildKit."""
+    """Build `dockerfile` (a path in `context`) like `docker build` with BuildKit.
+
+    `dockerfile_text` is a Dockerfile that does not come from the context (`docker build -f- .`,
+    `docker build - < Dockerfile`); it is then named `dockerfile` (default "Dockerfile").
+    """
     builder = _Build(engine, context, dockerfile, list(tags), dict(build_args or {}), no_cache)
+    builder.dockerfile_text = dockerfile_text
     try:
         return builder.run(target)
     except BuildError as error:
@@ -150,6 +156,7 @@ class _Build:
         self.vertices: list[Vertex] = []
         self.consumed: set[str] = set()
         self.context_loaded = False
+        self.dockerfile_text: str | None = None
         self.images: dict[str, tuple[Image, str]] = {}  # by canonical name
         self.image_vertices: set[str] = set()
 
@@ -184,7 +191,10 @@ class _Build:
         vertex = self._add(Vertex(f"[internal] load build definition from {self.dockerfile_name}",
                                   "internal"))  # fmt: skip
         try:
-            data = self.raw_context.read(self.dockerfile_path)
+            if self.dockerfile_text is not None:
+                data = self.dockerfile_text.encode()
+            else:
+                data = self.raw_context.read(self.dockerfile_path)
         except FsError:
             vertex.details.append("transferring dockerfile: 2B done")
             name = self.dockerfile_name
@@ -488,6 +498,8 @@ class _Build:
 
     def _execute(self, fs: UnionFileSystem, process: Process, vertex: Vertex) -> None:
         command = " ".join(process.argv)
+        if self.engine.runner is None:
+            raise solve_error("the engine has no runner: it cannot run RUN instructions")
         if not fs.exists(process.cwd):
             fs.mkdir(process.cwd, parents=True)  # the runtime creates a missing working dir
         user = process.user.split(":", 1)[0]

@@ -394,3 +394,10 @@ def test_onbuild_triggers_run_in_the_child_build(engine, context, runner):
     assert result.image.rootfs().read("/marker") == b"child\n"
     assert "OnBuild" not in result.image.config.config
     assert steps(result)[1] == "[2/3] ONBUILD RUN echo child > /marker"
+
+
+def test_dockerfile_from_stdin(engine, context):
+    # `docker build -f- .`: the Dockerfile is not a context file
+    result = build(engine, context({"a": "1"}), dockerfile_text="FROM alpine\nCOPY a /a\n")
+    assert result.vertices[0].name == "[internal] load build definition from Dockerfile"
+    assert result.image.rootfs().read("/a") == b"1"
