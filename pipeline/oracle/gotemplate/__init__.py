@@ -1,0 +1,32 @@
+"""Go's text/template as the Docker CLI uses it for `--format`.
+
+`Template` parses and executes Go templates over JSON-like data (see `values.py` for how Go's
+types are represented); `docker` adds docker/cli's template functions and its table formatting
+(`format_table`). Output and error texts match Go's, so the oracle prints what Docker prints.
+"""
+
+from .errors import ExecError, GoFuncError, ParseError, TemplateError
+from .funcs import GoFunc
+from .gofmt import format_float, sprint, sprintf, sprintln
+from .gojson import marshal
+from .gostrconv import quote
+from .template import Template
+from .values import MISSING, GoStruct, Iface
+
+__all__ = [
+    "MISSING",
+    "ExecError",
+    "GoFunc",
+    "GoFuncError",
+    "GoStruct",
+    "Iface",
+    "ParseError",
+    "Template",
+    "TemplateError",
+    "format_float",
+    "marshal",
+    "quote",
+    "sprint",
+    "sprintf",
+    "sprintln",
+]
