@@ -8,6 +8,7 @@ the pipeline raises an exception to report a problem in its input.
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -82,3 +83,11 @@ def format_json(diagnostics: Iterable[Diagnostic], summary: dict[str, object]) -
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def internal_error(path: str | Path, exc: BaseException) -> Diagnostic:
+    """An exception turned into a diagnostic: the pipeline has a bug, the input may be fine."""
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    message = f"internal error{place}: {type(exc).__name__}: {exc} (a bug in the pipeline)"
+    return error(path, 1, message, "internal-error")

@@ -8,6 +8,9 @@ Every key and list item keeps the file line it sits on, so that a schema error c
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,3 +234,28 @@ def position(positions: Positions, where: JsonPath, default: int = 1) -> tuple[i
             return positions[here]
         here = here[:-1]
     return positions.get((), (default, 1))
+
+
+def json_safe(value: Any) -> Any:
+    """YAML data as JSON data, the way js-yaml's values print with JSON.stringify.
+
+    Dates become `2020-01-01T00:00:00.000Z`, keys become strings, NaN and infinities null.
+    """
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, set):
+        return sorted((json_safe(v) for v in value), key=str)
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dt.datetime):
+        moment = value.astimezone(dt.UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%dT00:00:00.000Z")
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return str(value)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import markdown
-from pipeline.diagnostics import Diagnostic, error
+from pipeline.diagnostics import Diagnostic, error, internal_error
 from pipeline.front_matter import read_front_matter
 from pipeline.lesson import (
     FOOTNOTES,
@@ -61,7 +61,10 @@ def read_lesson(path: Path) -> tuple[Lesson, list[Diagnostic]]:
         return Lesson(path, path.stem, readable=False), [
             error(path, 1, f"cannot read the file: {reason}", "read-error")
         ]
-    return parse_lesson(data, path)
+    try:
+        return parse_lesson(data, path)
+    except Exception as exc:  # a reader bug must not stop the other files from being checked
+        return Lesson(path, path.stem, readable=False), [internal_error(path, exc)]
 
 
 def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic]]:

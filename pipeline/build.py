@@ -1,0 +1,127 @@
+"""The build command, as the list of its stages.
+
+Each stage takes the build context and fills in its part. Everything is written into a
+staging folder next to the output; only when every stage succeeded does the output get the new
+files, so a failed build leaves the previous `dist/` as it was. Later stages (the oracle's
+verification, the Anki deck, the site) slot into `STAGES`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import diagnostics as diags
+from pipeline import export_json
+from pipeline.check import Checked, check
+from pipeline.diagnostics import Diagnostic, internal_error
+
+
+class BuildFailed(Exception):
+    """A stage found errors in the input (reported as diagnostics), so nothing is published."""
+
+
+@dataclass
+class BuildContext:
+    source: Path
+    output: Path
+    staging: Path
+    strict: bool = False
+    epoch: int | None = None  # SOURCE_DATE_EPOCH, for anything that records a time
+    on_lesson: Callable[[Path], None] | None = None
+    checked: Checked | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # names of the files and folders produced
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    diagnostics: list[Diagnostic]
+    written: list[Path]
+    checked: Checked | None
+
+
+Stage = Callable[[BuildContext], None]
+
+
+def check_stage(ctx: BuildContext) -> None:
+    """Read and check every lesson; any error stops the build."""
+    ctx.checked = check(ctx.source, ctx.on_lesson)
+    found = ctx.checked.diagnostics
+    ctx.diagnostics = diags.strict(found) if ctx.strict else list(found)
+    if diags.has_errors(ctx.diagnostics):
+        raise BuildFailed
+
+
+def json_stage(ctx: BuildContext) -> None:
+    """cards.json: the course tree, the lessons and every card."""
+    assert ctx.checked is not None
+    data = export_json.document(ctx.checked.curriculum, ctx.checked.cards, ctx.epoch)
+    ctx.written.append(export_json.write(data, ctx.staging).name)
+
+
+STAGES: list[Stage] = [check_stage, json_stage]
+
+
+def build(
+    source: Path,
+    output: Path,
+    *,
+    strict: bool = False,
+    epoch: int | None = None,
+    on_lesson: Callable[[Path], None] | None = None,
+    stages: list[Stage] | None = None,
+) -> BuildResult:
+    """Run the stages; publish into `output` only if all of them succeeded."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    ctx = BuildContext(source, output, staging, strict, epoch, on_lesson)
+    try:
+        for stage in STAGES if stages is None else stages:
+            stage(ctx)
+        published = publish(staging, output, ctx.written)
+        return BuildResult(True, ctx.diagnostics, published, ctx.checked)
+    except BuildFailed:
+        return BuildResult(False, ctx.diagnostics, [], ctx.checked)
+    except Exception as exc:  # a bug in a stage: report it, publish nothing
+        problems = [*ctx.diagnostics, internal_error(source, exc)]
+        return BuildResult(False, problems, [], ctx.checked)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, output: Path, names: list[str]) -> list[Path]:
+    """Move each produced file or folder into `output`, replacing the old one of that name.
+
+    Other entries of `output` (such as a `.gitkeep`) stay. A file moves with one atomic rename;
+    a folder is swapped with two renames, the old one removed afterwards.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    published = []
+    for name in names:
+        new, old = staging / name, output / name
+        if old.is_dir() and not old.is_symlink():
+            trash = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=output.parent))
+            os.replace(old, trash / name)
+            os.replace(new, old)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(new, old)
+        published.append(old)
+    return published
+
+
+def source_date_epoch(environ: dict[str, str] | None = None) -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set; ValueError if it is not an integer."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    epoch = int(value)
+    if epoch < 0:
+        raise ValueError("SOURCE_DATE_EPOCH is negative")
+    return epoch

@@ -1,0 +1,133 @@
+"""Cards: one per question (practice, revision, quiz) and one per footnote (term, definition).
+
+A card's id is stable: `<lesson-slug>.<section>.<ordinal>` (`image-layers.practice.1`,
+`image-layers.footnote.2`, the footnote's own number), so editing a question's text keeps its
+id and a study tool keeps its history. `<!-- id: my-id -->` in the question overrides it.
+Cards are plain data: the exporters read them and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pipeline.course import Curriculum
+from pipeline.lesson import FOOTNOTES, Lesson
+from pipeline.markdown import render_inline
+
+Status = Literal["unverified", "verified", "failing"]
+FOOTNOTE = "footnote"
+
+
+@dataclass
+class Source:
+    path: str  # relative to the folder read, POSIX
+    line: int
+
+
+@dataclass
+class CardAnswer:
+    text: str
+    html: str
+    correct: bool
+
+
+@dataclass
+class Definition:
+    text: str
+    html: str
+
+
+@dataclass
+class Scenario:
+    """A question's oracle block, verbatim; `line` is the file line of its first line."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Verification:
+    """What the oracle said about the answers; a later stage fills it in."""
+
+    status: Status = "unverified"
+    output: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class Card:
+    id: str
+    kind: str  # practice, revision, quiz or footnote
+    lesson: str  # the lesson's slug
+    section: str  # Practice, Revision, Quiz or Footnotes
+    source: Source
+    text: str  # Markdown: the question with its gaps, or the footnote's term
+    html: str
+    headline: str | None = None
+    gaps: int = 0
+    answers: list[CardAnswer] = field(default_factory=list)
+    definition: Definition | None = None
+    oracle: Scenario | None = None
+    verification: Verification = field(default_factory=Verification)
+    path: Path = field(default=Path(), compare=False, repr=False)  # the file, for diagnostics
+
+    def to_dict(self) -> dict[str, Any]:
+        """The card as in cards.json (schemas/card.schema.json)."""
+        data = asdict(self)
+        del data["path"]
+        order = ["id", "kind", "lesson", "section", "source", "headline", "text", "html", "gaps"]
+        rest = ["answers", "definition", "oracle", "verification"]
+        return {key: data[key] for key in order + rest}
+
+
+def lesson_cards(lesson: Lesson, source_path: str) -> list[Card]:
+    """The cards of one lesson, questions first (in section order), then footnotes."""
+    cards = []
+    ordinals: dict[str, int] = {}
+    for question in lesson.questions:
+        kind = question.kind
+        ordinals[kind] = ordinals.get(kind, 0) + 1
+        oracle = question.oracle
+        cards.append(
+            Card(
+                id=question.id or f"{lesson.slug}.{kind}.{ordinals[kind]}",
+                kind=kind,
+                lesson=lesson.slug,
+                section=question.section,
+                source=Source(source_path, question.line),
+                text=question.text,
+                html=question.html,
+                headline=question.headline,
+                gaps=len(question.gaps),
+                answers=[CardAnswer(a.text, a.html, a.correct) for a in question.answers],
+                oracle=Scenario(oracle.text, oracle.line) if oracle else None,
+                path=lesson.path,
+            )
+        )
+    for note in lesson.footnotes:
+        cards.append(
+            Card(
+                id=note.id or f"{lesson.slug}.{FOOTNOTE}.{note.number}",
+                kind=FOOTNOTE,
+                lesson=lesson.slug,
+                section=FOOTNOTES,
+                source=Source(source_path, note.line),
+                text=note.title,
+                html=render_inline(note.title),
+                definition=Definition(note.text, note.html),
+                path=lesson.path,
+            )
+        )
+    return cards
+
+
+def make_cards(curriculum: Curriculum) -> list[Card]:
+    """Every card, in course order."""
+    return [
+        card
+        for lesson in curriculum.lessons
+        if lesson.readable
+        for card in lesson_cards(lesson, curriculum.relative(lesson.path))
+    ]

@@ -1,0 +1,172 @@
+"""The command line: `python -m pipeline check|build ...` (also the `pipeline` console script).
+
+Each subcommand is one entry of COMMANDS (its arguments and the function that runs it), so
+another subcommand (`oracle`) is one more entry. No input, and no bug, ends in a traceback:
+problems are diagnostics, and an unexpected exception becomes an `internal-error` diagnostic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline import diagnostics as diags
+from pipeline.build import build, source_date_epoch
+from pipeline.check import Checked, check
+from pipeline.diagnostics import Diagnostic, internal_error, plural
+
+DEFAULT_SOURCE = Path("cards")
+DEFAULT_OUTPUT = Path("dist")
+
+
+def add_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="lesson files or folders (default: cards/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="diagnostics as text lines or one JSON document",
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = args.paths or [DEFAULT_SOURCE]
+    problems: list[Diagnostic] = []
+    results: list[Checked] = []
+    with _progress() as on_lesson:
+        for path in paths:
+            result = check(path, on_lesson)
+            results.append(result)
+            problems.extend(result.diagnostics)
+    if args.strict:
+        problems = diags.strict(problems)
+    summary = _summary(results, problems)
+    if args.format == "json":
+        sys.stdout.write(diags.format_json(problems, summary))
+    else:
+        sys.stdout.write(diags.format_text(problems))
+        print(_summary_line(summary))
+    return 1 if diags.has_errors(problems) else 0
+
+
+def add_build(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        metavar="PATH",
+        help="the course folder (default: cards/)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="DIR",
+        help="output folder (default: dist/)",
+    )
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    try:
+        epoch = source_date_epoch()
+    except ValueError:
+        print(
+            "pipeline build: error: SOURCE_DATE_EPOCH must be a non-negative integer",
+            file=sys.stderr,
+        )
+        return 2
+    with _progress() as on_lesson:
+        result = build(args.path, args.output, strict=args.strict, epoch=epoch, on_lesson=on_lesson)
+    sys.stdout.write(diags.format_text(result.diagnostics))
+    checked = [result.checked] if result.checked else []
+    summary = _summary(checked, result.diagnostics)
+    print(_summary_line(summary))
+    if not result.ok:
+        print(f"build failed: {args.output}/ left unchanged", file=sys.stderr)
+        return 1
+    for path in result.written:
+        print(f"wrote {path}")
+    return 0
+
+
+# name: (help, add its arguments, run it)
+COMMANDS: dict[
+    str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+] = {
+    "check": ("read and check lessons; exit 1 on any error", add_check, run_check),
+    "build": ("check, then write cards.json into the output folder", add_build, run_build),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="pipeline", description="Enki insight lessons in; checked cards out."
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (summary, add_arguments, run) in COMMANDS.items():
+        command = sub.add_parser(name, help=summary, description=summary)
+        add_arguments(command)
+        command.set_defaults(run=run)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `pipeline check | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:  # the last guard: a bug, reported as a diagnostic, never a traceback
+        print(internal_error(getattr(args, "path", None) or "pipeline", exc).format())
+        return 1
+
+
+def _summary(results: list[Checked], problems: list[Diagnostic]) -> dict[str, int]:
+    keys = ("lessons", "cards", "questions", "verified", "unverified", "failing")
+    total = {key: sum(r.summary()[key] for r in results) for key in keys}
+    total["errors"], total["warnings"] = diags.count(problems)
+    return total
+
+
+def _summary_line(summary: dict[str, int]) -> str:
+    return (
+        f"checked {plural(summary['lessons'], 'lesson')}, {plural(summary['cards'], 'card')} "
+        f"({summary['verified']} verified, {summary['unverified']} unverified, "
+        f"{summary['failing']} failing): "
+        f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}"
+    )
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[Path], None] | None]:
+    """A live count of lessons read, on a terminal only (quiet in pipes and CI logs)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), TextColumn("reading lessons: {task.completed}"))
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("read", total=None)
+        yield lambda _path: progress.advance(task)
