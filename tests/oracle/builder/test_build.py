@@ -11,6 +11,7 @@ import pytest
 from pipeline.oracle.builder.build import build
 from pipeline.oracle.builder.errors import BuildError
 from pipeline.oracle.digest import EMPTY_TAR_DIFF_ID
+from pipeline.oracle.engine import Engine
 
 BUSYBOX_LAYERS, BUSYBOX_HISTORY = 1, 2  # the fixture's busybox: ADD + CMD, like the real one
 
@@ -401,3 +402,26 @@ def test_dockerfile_from_stdin(engine, context):
     result = build(engine, context({"a": "1"}), dockerfile_text="FROM alpine\nCOPY a /a\n")
     assert result.vertices[0].name == "[internal] load build definition from Dockerfile"
     assert result.image.rootfs().read("/a") == b"1"
+
+
+def test_docs_storage_driver_example_on_the_catalogue(context, runner):
+    # §2.3 example 5 (docs content/manuals/engine/storage/drivers/_index.md): my-base-image =
+    # alpine + RUN -> 2 layers; my-final-image adds COPY, RUN chmod (a 39B copy-up), CMD ->
+    # 4 layers and 6 history rows. (`apk add` becomes a plain RUN for the stand-in runner.)
+    engine = Engine.with_catalogue(runner=runner)
+    base = context({"Dockerfile": "FROM alpine\nRUN echo bash > /usr/bin/bash\n"})
+    build(engine, base, tags=["acme/my-base-image:1.0"])
+    hello = b"#!/usr/bin/env bash\necho 'Hello, world!'\n\n"[:39]
+    final = context(
+        {
+            "hello.sh": hello,
+            "Dockerfile": "FROM acme/my-base-image:1.0\nCOPY . /app\n"
+            "RUN chmod +x /app/hello.sh\n"
+            'CMD ["/app/hello.sh"]\n',
+        }
+    )
+    image = build(engine, final, tags=["acme/my-final-image:1.0"]).image
+    assert len(image.layers) == 4
+    assert len(engine.images.history("acme/my-final-image:1.0")) == 6
+    assert image.layers[-1].size == 39
+    assert [row.id == "<missing>" for row in engine.images.history(image.id)][1:] == [True] * 5
