@@ -157,3 +157,43 @@ def test_go_durations(text, ns, shown):
 
 def test_go_quote_list():
     assert quote_list(["a b", 'q"', "t\tx"]) == '["a b" "q\\"" "t\\tx"]'
+
+
+def test_dockerfile_and_dockerignore_can_ignore_themselves(engine, context):
+    # Dockerfile reference ".dockerignore file": both are still sent to the builder
+    ctx = context(
+        {
+            "app.py": "1",
+            ".dockerignore": "Dockerfile\n.dockerignore\n",
+            "Dockerfile": "FROM --platform=linux/arm64 alpine\nCOPY . /app/\n",
+        }
+    )
+    image = build(engine, ctx).image
+    assert image.rootfs().listdir("/app") == ["app.py"]
+    assert image.config.architecture == "amd64"  # --platform is not modelled: one platform
+
+
+def test_which_instructions_expand_variables(engine, context):
+    # RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK keep `$X` for the shell; the others expand it
+    ctx = context(
+        {
+            "Dockerfile": "FROM alpine\nENV X=/data U=app P=8080\nWORKDIR $X\n"
+            "USER ${U}\nVOLUME $X\nEXPOSE $P\nLABEL dir=$X\n"
+            "CMD echo $X\nSTOPSIGNAL ${SIG:-SIGTERM}\n"
+        }
+    )
+    config, created_by = config_and_history(engine, ctx)
+    assert config["WorkingDir"] == "/data"
+    assert config["User"] == "app"
+    assert config["Volumes"] == {"/data": {}}
+    assert config["ExposedPorts"] == {"8080/tcp": {}}
+    assert config["Labels"] == {"dir": "/data"}
+    assert config["Cmd"] == ["/bin/sh", "-c", "echo $X"]
+    assert config["StopSignal"] == "SIGTERM"
+    assert "WORKDIR /data" in created_by
+
+
+def test_unsupported_features_are_refused_clearly(engine, context):
+    ctx = context({"Dockerfile": "FROM alpine\nRUN --mount=type=cache,target=/c echo hi\n"})
+    with pytest.raises(BuildError, match="RUN --mount is not modelled by the oracle"):
+        build(engine, ctx)
