@@ -72,11 +72,12 @@ class Card:
     oracle: Scenario | None = None
     verification: Verification = field(default_factory=Verification)
     path: Path = field(default=Path(), compare=False, repr=False)  # the file, for diagnostics
+    id_line: int = field(default=0, compare=False, repr=False)  # where an `id` comment gives it
 
     def to_dict(self) -> dict[str, Any]:
         """The card as in cards.json (schemas/card.schema.json)."""
         data = asdict(self)
-        del data["path"]
+        del data["path"], data["id_line"]
         order = ["id", "kind", "lesson", "section", "source", "headline", "text", "html", "gaps"]
         rest = ["answers", "definition", "oracle", "verification"]
         return {key: data[key] for key in order + rest}
@@ -104,9 +105,14 @@ def lesson_cards(lesson: Lesson, source_path: str) -> list[Card]:
                 answers=[CardAnswer(a.text, a.html, a.correct) for a in question.answers],
                 oracle=Scenario(oracle.text, oracle.line) if oracle else None,
                 path=lesson.path,
+                id_line=question.ids[0][1] if question.ids else question.line,
             )
         )
+    numbers: set[int] = set()
     for note in lesson.footnotes:
+        if note.number in numbers:  # a second definition of a number is an error, not a card
+            continue
+        numbers.add(note.number)
         cards.append(
             Card(
                 id=note.id or f"{lesson.slug}.{FOOTNOTE}.{note.number}",
@@ -118,6 +124,7 @@ def lesson_cards(lesson: Lesson, source_path: str) -> list[Card]:
                 html=render_inline(note.title),
                 definition=Definition(note.text, note.html),
                 path=lesson.path,
+                id_line=note.ids[0][1] if note.ids else note.line,
             )
         )
     return cards

@@ -129,7 +129,7 @@ def load_yaml(
         data = loader.construct_document(node)
         return YamlDocument(data, _positions(node, first_line)), []
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         line = first_line + (mark.line if mark else 0)
         col = mark.column + 1 if mark else 1
         message = " ".join(part for part in (exc.context, exc.problem) if part)

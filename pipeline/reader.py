@@ -86,6 +86,9 @@ def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic
     lesson.metadata = front.data if isinstance(front.data, dict) else {}
     lesson.front_matter_data = front.data
     lesson.metadata_ok = not problems
+    if any(p.rule == "unclosed-front-matter" for p in problems):
+        lesson.readable = False  # where the YAML ends is anyone's guess: no rule can judge the rest
+        return lesson, problems
     lesson.links = _links(lesson)
     _Body(lesson, front.body, front.body_offset).read()
     return lesson, problems

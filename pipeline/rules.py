@@ -235,7 +235,7 @@ def _question(lesson: Lesson, q: Question) -> Iterator[Diagnostic]:
         message = f"the {name} answers are a numbered list; use `-` or `*` bullets"
         yield error(path, q.answer_list_line or q.line, message, "ordered-answers")
         return
-    if not q.gaps:
+    if not q.gaps and q.text:  # an empty question is reported once, above
         message = f"the {name} question has no `???` gap, so no answer is marked correct"
         yield error(path, q.line, message, "missing-gap")
     elif len(q.answers) < len(q.gaps):
@@ -330,9 +330,10 @@ def check_ids(cards: list[Card]) -> list[Diagnostic]:
     first: dict[str, Card] = {}
     for card in cards:
         other = first.setdefault(card.id, card)
-        if other is not card:
-            message = f"card id `{card.id}` is already used by {other.path}:{other.source.line}"
-            problems.append(error(card.path, card.source.line, message, "duplicate-id"))
+        same_slug = other.lesson == card.lesson and other.path != card.path
+        if other is not card and not same_slug:  # two files, one slug: duplicate-slug says it
+            message = f"card id `{card.id}` is already used by {other.path}:{other.id_line}"
+            problems.append(error(card.path, card.id_line, message, "duplicate-id"))
     return problems
 
 
