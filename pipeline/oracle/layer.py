@@ -194,6 +194,8 @@ def _header(
     """One USTAR header, preceded by a PAX header when a value does not fit USTAR."""
     pax: dict[str, str] = {}
     raw_name = name.encode()
+    if typeflag == TYPE_PAX:  # Go writeRawFile: the name as bytes, cut to the field
+        return _ustar_block(raw_name[:100], b"", typeflag, mode, uid, gid, size, mtime, b"")
     split = _split_ustar(raw_name) if raw_name.isascii() else None
     if split is None:
         pax["path"] = name
@@ -206,22 +208,37 @@ def _header(
         if not 0 <= value <= _OCTAL_MAX[width]:
             pax[key] = str(value)
     prefix, short = split
+    for key in ("uid", "gid", "size", "mtime"):
+        if key in pax:
+            numbers[key] = (0, numbers[key][1])
+    uid, gid, size, mtime = (numbers[k][0] for k in ("uid", "gid", "size", "mtime"))
+    raw_link = raw_link if "linkpath" not in pax else raw_link[:100]
+    block = _ustar_block(short, prefix, typeflag, mode, uid, gid, size, mtime, raw_link)
+    if not pax:
+        return block
+    data = b"".join(_pax_record(k, pax[k]) for k in sorted(pax))
+    base = name.rstrip("/").rsplit("/", 1)
+    pax_name = "PaxHeaders.0/" + base[-1] if len(base) == 1 else f"{base[0]}/PaxHeaders.0/{base[1]}"
+    pax_header = _header(pax_name, TYPE_PAX, 0, 0, 0, len(data), 0)
+    return pax_header + data + b"\0" * (-len(data) % BLOCK) + block
 
-    def num(key: str) -> bytes:
-        value, width = numbers[key]
-        return _octal(0 if key in pax else value, width)
 
+def _ustar_block(
+    name: bytes, prefix: bytes, typeflag: bytes, mode: int, uid: int, gid: int, size: int,
+    mtime: int, linkname: bytes,
+) -> bytes:  # fmt: skip
+    """One 512-byte USTAR header with Go's octal fields and checksum (6 digits, NUL, space)."""
     block = b"".join(
         [
-            _field(short, 100),
+            _field(name, 100),
             _octal(mode & 0o7777777, 8),
-            num("uid"),
-            num("gid"),
-            num("size"),
-            num("mtime"),
+            _octal(uid, 8),
+            _octal(gid, 8),
+            _octal(size, 12),
+            _octal(mtime, 12),
             b" " * 8,
             typeflag,
-            _field(raw_link, 100),
+            _field(linkname, 100),
             b"ustar\x0000",
             _field(b"", 32),
             _field(b"", 32),
@@ -232,14 +249,7 @@ def _header(
         ]
     )
     checksum = sum(block)
-    block = block[:148] + f"{checksum:06o}".encode() + b"\0 " + block[156:]
-    if not pax:
-        return block
-    data = b"".join(_pax_record(k, pax[k]) for k in sorted(pax))
-    base = name.rstrip("/").rsplit("/", 1)
-    pax_name = "PaxHeaders.0/" + base[-1] if len(base) == 1 else f"{base[0]}/PaxHeaders.0/{base[1]}"
-    pax_header = _header(pax_name[:100], TYPE_PAX, 0, 0, 0, len(data), 0)
-    return pax_header + data + b"\0" * (-len(data) % BLOCK) + block
+    return block[:148] + f"{checksum:06o}".encode() + b"\0 " + block[156:]
 
 
 def _tar_items(
