@@ -8,10 +8,20 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import nodes as n
 from .errors import ExecError, GoFuncError
-from .funcs import ANY, VALUE, GoFunc, indirect_interface, is_true, truth
+from .funcs import ANY, VALUE, GoFunc, call, indirect_interface, is_true, truth
 from .gofmt import sprint
 from .gostrconv import quote
-from .values import MISSING, GoNil, GoStruct, Iface, Uint8, go_type, is_string_list, unwrap
+from .values import (
+    MISSING,
+    GoNil,
+    GoStruct,
+    Iface,
+    Uint8,
+    go_type,
+    is_string_list,
+    unwrap,
+    zero_value,
+)
 
 if TYPE_CHECKING:
     from .parser import Tree
@@ -365,7 +375,7 @@ class Executor:
             if self.missingkey == "error":
                 self.errorf(f"map has no entry for key {quote(name)}")
             if self.missingkey == "zero":
-                return Iface(None)
+                return zero_value(value)
             return MISSING
         elif value is None:
             self.errorf(f"nil pointer evaluating {static_type}.{name}")
@@ -430,6 +440,8 @@ class Executor:
                 final_type = function.params[-1]
             argv.append(self.validate_type(final, final_type))
         try:
+            if is_builtin and name == "call":
+                return call(str(call_args[0]), *argv)
             return function.fn(*argv)
         except GoFuncError as err:
             self.at(node)
@@ -520,4 +532,7 @@ class Executor:
         if value is MISSING:
             self.out.append("<no value>")
             return
+        if isinstance(value, GoStruct) and value.type_name.startswith("*"):
+            # printableValue dereferences a pointer before printing: {...}, not &{...}
+            value = GoStruct(value.type_name[1:], value)
         self.out.append(sprint(value))

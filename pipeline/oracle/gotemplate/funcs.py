@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 from .errors import GoFuncError
 from .gofmt import sprint, sprintf, sprintln
-from .values import MISSING, GoNil, GoStruct, Iface, Uint8, go_type, is_string_map, unwrap
+from .values import MISSING, GoNil, GoStruct, Iface, Uint8, go_type, unwrap, zero_value
 
 ANY = "any"  # interface {}
 VALUE = "value"  # reflect.Value
@@ -102,7 +102,7 @@ def _index_nil(item: GoNil, index: Any) -> Any:
     if not item.is_map:
         raise GoFuncError(f"can't index item of type {item.type_name}")
     _map_key(index)
-    return "" if is_string_map(item) else Iface(None)  # a nil map reads as zero values
+    return zero_value(item)  # a nil map reads as zero values
 
 
 def _index(item: Any, *indexes: Any) -> Any:
@@ -130,11 +130,7 @@ def _index(item: Any, *indexes: Any) -> Any:
             item = Iface(item[x])
         elif isinstance(item, dict) and not isinstance(item, GoStruct):
             index = _map_key(index)
-            if index in item:
-                item = Iface(item[index])
-            else:
-                # The zero value of the element type: "" for a map[string]string (Labels).
-                item = "" if is_string_map(item) else Iface(None)
+            item = Iface(item[index]) if index in item else zero_value(item)
         else:
             raise GoFuncError(f"can't index item of type {go_type(item)}")
     return item
@@ -190,12 +186,14 @@ def _basic_kind(value: Any) -> str | None:
 
 
 def _is_nil(value: Any) -> bool:
-    return value is MISSING or value is None
+    return value is MISSING or value is None or isinstance(value, GoNil)
 
 
 def _reflect_kind(value: Any) -> str:
     if value is MISSING:
         return "invalid"
+    if isinstance(value, GoNil):
+        return "slice" if value.is_slice else "map"
     if isinstance(value, GoStruct):
         return "struct"
     if isinstance(value, dict):
@@ -281,9 +279,15 @@ def _not(arg: Any) -> bool:
 
 # --- escapers -------------------------------------------------------------------------------------
 def _eval_args(args: tuple) -> str:
+    """funcs.go evalArgs: Sprint, but a nil interface argument prints as <no value>."""
     if len(args) == 1 and isinstance(unwrap(args[0]), str):
         return unwrap(args[0])
-    return sprint(*args)
+    printable = ["<no value>" if _is_untyped_nil(a) else a for a in args]
+    return sprint(*printable)
+
+
+def _is_untyped_nil(value: Any) -> bool:
+    return value is MISSING or (isinstance(value, Iface) and value.value is None)
 
 
 def _html(*args: Any) -> str:
@@ -324,8 +328,17 @@ def _and_or(*_: Any) -> Any:
     raise AssertionError("and/or are evaluated by the executor (short-circuit)")
 
 
+def call(callee_name: str, fn: Any, *_: Any) -> Any:
+    """funcs.go call: template data here never holds Go functions, so only its errors remain."""
+    fn = indirect_interface(fn)
+    if fn is MISSING:
+        raise GoFuncError("call of nil")
+    raise GoFuncError(f"non-function {callee_name} of type {go_type(fn)}")
+
+
 BUILTINS: dict[str, GoFunc] = {
     "and": GoFunc(_and_or, (VALUE,), VALUE),
+    "call": GoFunc(call, (VALUE,), VALUE),
     "or": GoFunc(_and_or, (VALUE,), VALUE),
     "not": GoFunc(_not, (VALUE,)),
     "len": GoFunc(_length, (VALUE,)),

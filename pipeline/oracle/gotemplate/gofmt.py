@@ -140,6 +140,8 @@ class _Printer:
             self.fmt_integer(arg, verb, signed=not isinstance(arg, Uint8))
         elif isinstance(arg, float):
             self.fmt_float(arg, verb)
+        elif isinstance(arg, complex):
+            self.fmt_complex(arg, verb)
         elif isinstance(arg, str):
             self.fmt_string(arg, verb)
         elif isinstance(arg, GoNil):
@@ -174,12 +176,18 @@ class _Printer:
         elif verb == "c":
             self.pad(chr(value) if 0 <= value <= 0x10FFFF else "\ufffd")
         elif verb == "q":
-            self.pad(quote_rune(value, ascii_only=f.plus))
+            if 0 <= value <= 0x10FFFF:
+                self.pad(quote_rune(value, ascii_only=f.plus))
+            else:
+                self.bad_verb(verb, Uint8(value) if not signed else value)
         elif verb == "U":
-            text = f"U+{value:04X}" if value >= 0 else f"U+{value & 0xFFFFFFFFFFFFFFFF:04X}"
+            code = value & 0xFFFFFFFFFFFFFFFF
+            text = "U+" + f"{code:X}".rjust(max(f.prec or 0, 4), "0")
             if f.sharp and 0 <= value <= 0x10FFFF and is_print(chr(value)):
                 text += " '" + chr(value) + "'"
+            saved, f.zero = f.zero, False
             self.pad(text)
+            f.zero = saved
         else:
             self.bad_verb(verb, Uint8(value) if not signed else value)
 
@@ -214,23 +222,34 @@ class _Printer:
         f.zero = saved
 
     def fmt_float(self, value: float, verb: str) -> None:
-        f = self.f
         if verb == "v":
-            fmt, prec = "g", -1
+            self._float(value, "g", -1)
         elif verb in "gG":
-            fmt, prec = verb, -1
+            self._float(value, verb, -1)
         elif verb in "eEfF":
-            fmt, prec = verb.replace("F", "f"), 6
+            self._float(value, verb.replace("F", "f"), 6)
         else:
             self.bad_verb(verb, value)
+
+    def fmt_complex(self, value: complex, verb: str) -> None:
+        if verb not in "vgGfFeE":
+            self.bad_verb(verb, value)
             return
+        saved = self.f.plus
+        self.buf.append("(")
+        self.fmt_float(value.real, verb)
+        self.f.plus = True  # the imaginary part always has a sign
+        self.fmt_float(value.imag, verb)
+        self.buf.append("i)")
+        self.f.plus = saved
+
+    def _float(self, value: float, fmt: str, prec: int) -> None:
+        """fmt.(*fmt).fmtFloat: sign handling, Inf/NaN, the # flag, zero padding."""
+        f = self.f
         if f.prec is not None:
             prec = f.prec
         num = format_float(value, fmt, prec)
-        if f.sharp and fmt in "gG" and "." not in num and "e" not in num.lower():
-            num += "."
-        if num[0] not in "+-":
-            num = "+" + num
+        num = num if num[0] in "+-" else "+" + num
         if f.space and num[0] == "+" and not f.plus:
             num = " " + num[1:]
         if num[1] in "IN":  # Inf and NaN are never zero padded; NaN shows no sign
@@ -240,11 +259,11 @@ class _Printer:
             self.pad(num)
             f.zero = saved
             return
+        if f.sharp:
+            num = _sharp_float(num, fmt, prec)
         if f.plus or num[0] != "+":
             if f.zero and not f.minus and f.wid is not None and f.wid > len(num):
-                self.buf.append(num[0])
-                self.buf.append("0" * (f.wid - len(num)))
-                self.buf.append(num[1:])
+                self.buf.append(num[0] + "0" * (f.wid - len(num)) + num[1:])
                 return
             self.pad(num)
             return
@@ -348,6 +367,31 @@ class _Printer:
 def _as_element(item: Any) -> Any:
     # Elements of []interface {} and map values are interfaces: a nil one prints <nil>.
     return item if isinstance(item, Iface) else Iface(item)
+
+
+def _sharp_float(num: str, fmt: str, prec: int) -> str:
+    """The # flag: always a decimal point; %g keeps trailing zeros up to its precision."""
+    digits = (6 if prec == -1 else prec) if fmt in "gG" else 0
+    tail = ""
+    has_point = False
+    saw_nonzero = False
+    body = num
+    for i in range(1, len(num)):
+        ch = num[i]
+        if ch == ".":
+            has_point = True
+        elif ch in "eE":
+            body, tail = num[:i], num[i:]
+            break
+        else:
+            saw_nonzero = saw_nonzero or ch != "0"
+            if saw_nonzero:
+                digits -= 1
+    if not has_point:
+        if len(body) == 2 and body[1] == "0":
+            digits -= 1  # a leading 0 counts once
+        body += "."
+    return body + "0" * max(digits, 0) + tail
 
 
 def _sort_key(key: Any) -> tuple:

@@ -95,8 +95,9 @@ def unquote_char(s: str, quote_char: str) -> tuple[str, str]:
             raise SyntaxErr()
         value = int(digits, 16)
         if esc == "x":
-            # A \x escape is a single byte; as text it is only valid when it is ASCII.
-            if value >= 0x80:
+            # In a string, \x is one raw byte (kept as a lone surrogate until decoding);
+            # in a rune literal it is the code point.
+            if value >= 0x80 and quote_char != "'":
                 return chr(0xDC00 + value), rest[n:]
             return chr(value), rest[n:]
         if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
@@ -109,7 +110,9 @@ def unquote_char(s: str, quote_char: str) -> tuple[str, str]:
         value = int(digits, 8)
         if value > 255:
             raise SyntaxErr()
-        return (chr(value) if value < 0x80 else chr(0xDC00 + value)), s[4:]
+        if value >= 0x80 and quote_char != "'":
+            return chr(0xDC00 + value), s[4:]
+        return chr(value), s[4:]
     if esc == "\\":
         return "\\", rest
     if esc in "'\"":

@@ -145,7 +145,7 @@ class PipeNode(Node):
     def __str__(self) -> str:
         text = ""
         if self.decl:
-            text = ", ".join(str(v) for v in self.decl) + " := "
+            text = ", ".join(str(v) for v in self.decl) + (" = " if self.is_assign else " := ")
         return text + " | ".join(str(c) for c in self.cmds)
 
 

@@ -118,6 +118,24 @@ def is_string_map(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(unwrap(v), str) for v in value.values())
 
 
+def zero_value(container: dict | GoNil) -> Any:
+    """The zero value of a map's element type, inferred from its values (Go knows the type;
+    JSON-like data does not): 0 for int maps, "" for string maps (and empty maps, which in
+    docker's structs are mostly Labels), otherwise a nil interface."""
+    if isinstance(container, GoNil):
+        return "" if container.type_name == "map[string]string" else Iface(None)
+    kinds = {type(unwrap(v)) for v in container.values()}
+    if not kinds or kinds == {str}:
+        return ""
+    if kinds == {bool}:
+        return False
+    if kinds == {int}:
+        return 0
+    if kinds == {float}:
+        return 0.0
+    return Iface(None)
+
+
 def go_type(value: Any) -> str:
     """The Go type name of a (concrete) value, as fmt's `%T` and error messages print it."""
     if isinstance(value, Iface):
@@ -130,6 +148,8 @@ def go_type(value: Any) -> str:
         return "int"
     if isinstance(value, float):
         return "float64"
+    if isinstance(value, complex):
+        return "complex128"
     if isinstance(value, str):
         return "string"
     if isinstance(value, GoStruct | GoNil):
