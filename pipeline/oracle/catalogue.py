@@ -186,7 +186,12 @@ def install(store: Any) -> None:
             continue
         digest = item.image.manifest_digest()
         tags = [f"{item.repository}:{tag}" for tag in item.tags]
-        store.add(item.image, tags=tags, repo_digests=[f"{item.repository}@{digest}"])
+        store.add(
+            item.image,
+            tags=tags,
+            repo_digests=[f"{item.repository}@{digest}"],
+            record_tag_time=False,
+        )
 
 
 def compute_digests() -> dict[str, dict[str, Any]]:

@@ -15,14 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pipeline.oracle.container import (
-    CREATED,
     EXITED,
     RUNNING,
     Container,
     find_executable,
     merge_env,
 )
-from pipeline.oracle.digest import hex_part, short_id
 from pipeline.oracle.filesystem import Tree
 from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.image import Image
@@ -450,17 +448,3 @@ class Engine:
             for v in self.volumes.listed()
         )
         return SystemDf(sum(sizes.values()), tuple(images), containers, volumes)
-
-
-__all__ = [
-    "CREATED",
-    "EXITED",
-    "RUNNING",
-    "Clock",
-    "ContainerError",
-    "Engine",
-    "Ids",
-    "SystemDf",
-    "hex_part",
-    "short_id",
-]

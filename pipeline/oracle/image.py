@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.oracle.digest import chain_ids, hex_part, sha256_digest, short_id
+from pipeline.oracle.filesystem import UnionFileSystem
 from pipeline.oracle.layer import Layer
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -225,6 +226,7 @@ class Image:
         self.layers: tuple[Layer, ...] = tuple(layers)
         check_history(config.history, len(self.layers))
         self._config_bytes: bytes | None = None
+        self._id: str | None = None
         self._manifests: dict[str, bytes] = {}
 
     # --- identity ---------------------------------------------------------------------------------
@@ -245,7 +247,9 @@ class Image:
     @property
     def id(self) -> str:
         """`sha256:<hex>` of the config JSON (image-spec config.md "ImageID")."""
-        return sha256_digest(self.config_bytes)
+        if self._id is None:
+            self._id = sha256_digest(self.config_bytes)
+        return self._id
 
     @property
     def short_id(self) -> str:
@@ -290,9 +294,8 @@ class Image:
         return sha256_digest(self.manifest_bytes(flavour))
 
     # --- views ------------------------------------------------------------------------------------
-    def rootfs(self):  # -> UnionFileSystem (imported lazily: filesystem imports layer only)
-        from pipeline.oracle.filesystem import UnionFileSystem
-
+    def rootfs(self) -> UnionFileSystem:
+        """A read-only view of the image's file system."""
         return UnionFileSystem(self.layers, read_only=True)
 
     def inspect(
@@ -303,29 +306,32 @@ class Image:
         last_tag_time: str = "",
     ) -> dict[str, Any]:
         """What `docker image inspect` prints (classic overlay2 store, Docker 24-28, §4.6)."""
+        comment = self.config.comment
+        if not comment and self.config.history:  # moby image inspect falls back to history
+            comment = self.config.history[-1].comment
         doc: dict[str, Any] = {
             "Id": self.id,
             "RepoTags": list(repo_tags),
             "RepoDigests": list(repo_digests),
             "Parent": parent,
-            "Comment": self.config.comment,
+            "Comment": comment,
             "Created": self.created or ZERO_TIME,
             "DockerVersion": "",
             "Author": self.config.author,
             "Config": inspect_config(self.config.config),
             "Architecture": self.config.architecture,
-            "Os": self.config.os,
-            "Size": self.size,
-            "GraphDriver": {"Data": self._graph_driver_data(), "Name": "overlay2"},
-            "RootFS": {"Type": "layers", "Layers": self.diff_ids},
-            "Metadata": {"LastTagTime": last_tag_time or ZERO_TIME},
         }
         if self.config.variant:
-            doc = {**doc}
-            doc_items = list(doc.items())
-            index = [k for k, _ in doc_items].index("Os")
-            doc_items.insert(index, ("Variant", self.config.variant))
-            doc = dict(doc_items)
+            doc["Variant"] = self.config.variant
+        doc.update(
+            {
+                "Os": self.config.os,
+                "Size": self.size,
+                "GraphDriver": {"Data": self._graph_driver_data(), "Name": "overlay2"},
+                "RootFS": {"Type": "layers", "Layers": self.diff_ids},
+                "Metadata": {"LastTagTime": last_tag_time or ZERO_TIME},
+            }
+        )
         if not self.layers:
             del doc["RootFS"]["Layers"]
         return doc

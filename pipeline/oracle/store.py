@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pipeline.oracle import reference as refs
-from pipeline.oracle.digest import chain_ids, short_id
+from pipeline.oracle.digest import short_id
 from pipeline.oracle.image import ZERO_TIME, Image
 from pipeline.oracle.layer import Layer
 
@@ -98,9 +98,12 @@ class ImageStore:
         tags: Iterable[str] = (),
         parent: str = "",
         repo_digests: Iterable[str] = (),
+        record_tag_time: bool = True,
     ) -> Image:
         """Store `image` (once; adding it again returns the stored one), its layers (once per
-        ChainID), a parent link (classic builder / commit) and references."""
+        ChainID), a parent link (classic builder / commit) and references. Tagging records
+        `LastTagTime` as `docker tag`, build and commit do; pull and load do not
+        (`record_tag_time=False`)."""
         image_id = image.id
         stored = self.images.get(image_id)
         if stored is None:
@@ -112,12 +115,12 @@ class ImageStore:
         if parent and image_id not in self.parents:
             self.parents[image_id] = parent
         for tag in tags:
-            self.tag(image_id, tag)
+            self.tag(image_id, tag, record_time=record_tag_time)
         for digest_ref in repo_digests:
             self.add_digest(image_id, digest_ref)
         return stored
 
-    def tag(self, image_or_ref: str | Image, ref: str) -> str | None:
+    def tag(self, image_or_ref: str | Image, ref: str, record_time: bool = True) -> str | None:
         """Point `ref` (a tag; `:latest` by default) at an image; returns the image it pointed at
         before, if another one. Digest references cannot be tags."""
         image_id = image_or_ref.id if isinstance(image_or_ref, Image) else self.get(image_or_ref).id
@@ -127,7 +130,8 @@ class ImageStore:
         key = str(refs.tag_name_only(named))
         previous = self.tags.get(key)
         self.tags[key] = image_id
-        self.tag_times[image_id] = self._clock()
+        if record_time:
+            self.tag_times[image_id] = self._clock()
         return previous if previous != image_id else None
 
     def add_digest(self, image_id: str, ref: str) -> None:
@@ -447,9 +451,6 @@ class ImageStore:
                     continue
         reclaimed = sum(sizes.get(v, 0) for k, v in records if k == "Deleted")
         return records, reclaimed
-
-    def layer_chain_ids(self, image: Image) -> list[str]:
-        return chain_ids(image.diff_ids)
 
 
 def _is_single_reference(repo_refs: Sequence[str]) -> bool:
