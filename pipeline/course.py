@@ -155,7 +155,7 @@ class _TreeReader:
         courses: dict[Path, Course] = {}
         for workout in workouts:
             course_manifest = self.nearest(workout.folder.parent, COURSE)
-            folder = course_manifest.folder if course_manifest else workout.folder.parent
+            folder = course_manifest.folder if course_manifest else self.up(workout.folder)
             course = courses.setdefault(folder, Course(folder.name, folder, course_manifest))
             course.workouts.append(workout)
         for manifest in self.ordered(COURSE):  # courses whose workouts are all missing
@@ -169,7 +169,7 @@ class _TreeReader:
         for folder in sorted(courses):
             course = courses[folder]
             topic_manifest = self.nearest(folder.parent, TOPIC)
-            base = topic_manifest.folder if topic_manifest else folder.parent
+            base = topic_manifest.folder if topic_manifest else self.up(folder)
             topics.setdefault(base, Topic(base.name, base, topic_manifest)).courses.append(course)
         for manifest in self.ordered(TOPIC):
             topics.setdefault(
@@ -177,6 +177,10 @@ class _TreeReader:
             )
         curriculum.topics = [topics[f] for f in sorted(topics)]
         return placed
+
+    def up(self, folder: Path) -> Path:
+        """The parent folder, but never above the folder being read."""
+        return folder if folder == self.root else folder.parent
 
     def ordered(self, level: str) -> list[Manifest]:
         return [
