@@ -38,7 +38,7 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   `.layers` (ChainID -> Layer, stored once), `.layer_users()`.
 - `container.Container`: `.id`, `.name`, `.image`, `.config`, `.fs` (what programs see, volumes
   mounted), `.rootfs` (the union), `.state`, `.exit_code`, `.size_rw`, `.size_root_fs`,
-  `.changes()`, `.commit(created, message, author, changes)`; `find_executable(fs, argv0, env)`.
+  `.changes()`, `.commit(message, author, changes, created=None)`; `find_executable(fs, argv0, env)`.
 - `volume`: `VolumeStore` (`engine.volumes`), `Volume`, `Mount`, `MountedFileSystem`.
 - `engine.Engine(runner=None)` / `Engine.with_catalogue(runner)`: `.images`, `.containers`,
   `.volumes`, `.build_cache` (a dict the builder owns), `.runner`, `.clock` (`.now()` RFC 3339,

@@ -98,7 +98,8 @@ class Container:
     image_ref: str  # as the user typed it (the IMAGE column of `docker ps`)
     config: dict[str, Any]  # Docker's container Config keys: Env, Cmd, Entrypoint, ...
     created: str
-    clock: Callable[[], int] = field(default=lambda: 0, repr=False)
+    clock: Callable[[], int] = field(default=lambda: 0, repr=False)  # epoch seconds (mtimes)
+    now: Callable[[], str] = field(default=lambda: "", repr=False)  # RFC 3339 (history)
     read_only: bool = False
     mounts: list[Mount] = field(default_factory=list)
     auto_remove: bool = False
@@ -184,14 +185,16 @@ class Container:
 
     def commit(
         self,
-        created: str,
         message: str = "",
         author: str = "",
         changes: Mapping[str, Any] | None = None,
+        created: str | None = None,
     ) -> Image:
         """A new image: the container's image plus one layer made from the writable layer (or an
         empty_layer history entry if nothing changed), with the container's config and
-        `changes` (already parsed `--change` values by config key) applied."""
+        `changes` (already parsed `--change` values by config key) applied. `created` defaults
+        to the container's clock."""
+        created = created or self.now()
         diff = self.rootfs.diff()
         empty = diff.is_empty()
         config = copy.deepcopy(self.config)

@@ -254,6 +254,7 @@ class Engine:
             config=config,
             created=self.clock.now(),
             clock=self.clock.epoch,
+            now=self.clock.now,
             read_only=read_only,
             auto_remove=auto_remove,
             upper=Tree(),
@@ -401,7 +402,7 @@ class Engine:
         changes: Mapping[str, Any] | None = None,
     ) -> Image:
         """`docker commit`: a new image whose parent is the container's image."""
-        image = container.commit(self.clock.now(), message, author, changes)
+        image = container.commit(message, author, changes, created=self.clock.now())
         return self.images.add(image, tags=[ref] if ref else [], parent=container.image_id)
 
     def remove_image(

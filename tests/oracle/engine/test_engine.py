@@ -11,7 +11,7 @@ from pipeline.oracle.engine import Clock, ContainerError, Engine
 from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.image import HistoryEntry, Image, ImageConfig
 from pipeline.oracle.layer import ChangeSet, Entry, Layer
-from pipeline.oracle.process import ExecNotFound
+from pipeline.oracle.process import Completed, ExecNotFound
 
 GIB = 1 << 30
 
@@ -209,3 +209,30 @@ def test_clock_is_deterministic():
     assert clock.now() == "2025-01-01T00:00:00Z"
     assert clock.tick() == "2025-01-01T00:00:01Z"
     assert clock.epoch() == 1735689601
+
+
+def test_a_detached_program_the_runner_reports_as_running_keeps_the_container_up():
+    class Daemon:
+        """A runner whose program keeps running (a server, `sleep infinity`)."""
+
+        def run(self, fs, process):
+            completed = Completed(0)
+            completed.running = True  # type: ignore[attr-defined]
+            return completed
+
+    engine = Engine.with_catalogue(Daemon())
+    container, _ = engine.run("alpine", detach=True, name="bg", cmd=["sleep", "1000"])
+    assert container.running and container.state == "running"
+    engine.runner = ScriptLike()
+    assert engine.exec(container, ["ls"]).exit_code == 0
+    with pytest.raises(ContainerError, match="container is running"):
+        engine.remove_container(container)
+    engine.stop(container)
+    assert (container.state, container.exit_code) == ("exited", 137)
+    engine.remove_container(container)
+    assert engine.containers == {}
+
+
+class ScriptLike:
+    def run(self, fs, process):
+        return Completed(0)
