@@ -22,7 +22,8 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   implementing `fsapi.FileSystem`, plus `.lookup(path)`, `.resolve(path, follow_last)`,
   `.entry(path)`, `.put(path, entry)` (place an Entry as is, e.g. COPY with owner and mtime),
   `.diff() -> ChangeSet`, `.changes() -> [("A"|"C"|"D", path)]`, `.upper_size()`.
-  With no lowers it is the plain host file system of the build context.
+  With no lowers it is the plain host file system of the build context. `read()` refuses to
+  materialise more than 64 MiB (EFBIG): stream big files with `content(path).chunks()`.
 - `image`: `HistoryEntry(created, created_by, comment, empty_layer, author)`;
   `ImageConfig(config={Docker keys}, history=(...), created, author, comment, architecture,
   os)` with `.with_config(Key=value|None)`, `.with_history(entry)`, `.with_(field=...)`,
@@ -30,7 +31,8 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   `Image(config, layers)`: `.id`, `.short_id`, `.layers`, `.config`, `.diff_ids`, `.chain_ids`,
   `.size`, `.created`, `.config_bytes`, `.manifest()`, `.manifest_bytes()`,
   `.manifest_digest()`, `.rootfs()`, `.inspect(repo_tags, repo_digests, parent)`.
-- `store.ImageStore` (`engine.images`): `.add(image, tags=[...], parent="", repo_digests=[...])`,
+- `store.ImageStore` (`engine.images`): `.add(image, tags=[...], parent="", repo_digests=[...],
+  record_tag_time=True)` (False for pull/load: no LastTagTime),
   `.get(ref_or_id) -> Image` (raises `ImageNotFound`, a `StoreError` with the daemon message),
   `.resolve(ref_or_id) -> id | None`, `.tag(image_or_ref, ref)`, `.untag(ref)`,
   `.repo_tags(id)`, `.repo_digests(id)`, `.parent(id)`, `.children(id)`, `.listed(all)`,
@@ -38,13 +40,15 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   `.layers` (ChainID -> Layer, stored once), `.layer_users()`.
 - `container.Container`: `.id`, `.name`, `.image`, `.config`, `.fs` (what programs see, volumes
   mounted), `.rootfs` (the union), `.state`, `.exit_code`, `.size_rw`, `.size_root_fs`,
-  `.changes()`, `.commit(message, author, changes, created=None)`; `find_executable(fs, argv0, env)`.
+  `.changes()`, `.commit(message, author, changes, created=None)`;
+  `find_executable(fs, argv0, env)`.
 - `volume`: `VolumeStore` (`engine.volumes`), `Volume`, `Mount`, `MountedFileSystem`.
 - `engine.Engine(runner=None)` / `Engine.with_catalogue(runner)`: `.images`, `.containers`,
   `.volumes`, `.build_cache` (a dict the builder owns), `.runner`, `.clock` (`.now()` RFC 3339,
   `.epoch()`, `.tick()`), `.ids` (`.next(kind)` 64-hex), `.container(name_or_id)`,
   `.create_container(image_ref, name=, cmd=, entrypoint=, env=, workdir=, user=, read_only=,
-  volumes=[(name|None, dest, ro)], auto_remove=)`, `.start(c, detach=)`, `.run(image_ref, ...)`,
+  volumes=[(name|None, dest, ro)], auto_remove=)`, `.start(c, detach=)`, `.run(image_ref, ...)`
+  (a detached program stays "running" when the runner's Completed has `running = True`),
   `.exec(c, argv)`, `.stop(c)`, `.remove_container(c, force, volumes)`, `.commit(c, ref,
   message, author, changes)`, `.remove_image(ref, force)`, `.prune_images(all)`,
   `.remove_volume(name)`, `.prune_volumes()`, `.system_df()`.
