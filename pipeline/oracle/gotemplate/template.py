@@ -52,16 +52,22 @@ class Template:
 
     def execute(self, data: Any) -> str:
         """Template.Execute; returns the output or raises ExecError (with the partial output)."""
-        tree = self.trees.get(self.name)
+        return self.execute_template(self.name, data)
+
+    def execute_template(self, name: str, data: Any) -> str:
+        """Template.ExecuteTemplate: run the associated template called `name`."""
+        tree = self.trees.get(name)
+        if tree is None and name != self.name:
+            raise ExecError(
+                f"template: no template {quote(name)} associated with template {quote(self.name)}"
+            )
         executor = Executor(
-            self.name,
+            name,
             self.trees,
             self.exec_funcs,
             frozenset(name for name in BUILTINS if name not in self._funcs),
             self.missingkey,
         )
         if tree is None:
-            raise ExecError(
-                f"template: {self.name}: {quote(self.name)} is an incomplete or empty template"
-            )
+            raise ExecError(f"template: {name}: {quote(name)} is an incomplete or empty template")
         return executor.execute(tree, data)
