@@ -159,3 +159,23 @@ def test_gigabyte_zero_file_layer_is_hashed_and_compressed_in_little_memory():
         assert header.startswith(b"big")
         stream.seek(512 + GIB)
         assert stream.read(1024) == bytes(1024) and stream.read(1) == b""
+
+
+def test_from_tar_reads_foreign_tars_with_hard_links_and_padding():
+    # e.g. a `docker load` archive written by another tool (Python pads to 10240 bytes)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("./usr/bin/tool")
+        info.size, info.mode, info.mtime = 4, 0o755, 42
+        archive.addfile(info, io.BytesIO(b"tool"))
+        link = tarfile.TarInfo("./usr/bin/alias")
+        link.type, link.linkname = tarfile.LNKTYPE, "./usr/bin/tool"
+        archive.addfile(link)
+    assert len(buffer.getvalue()) == 10240
+    layer = Layer.from_tar(buffer.getvalue())
+    assert layer.entries["/usr/bin/tool"].content.read() == b"tool"
+    assert layer.entries["/usr/bin/tool"].mode == 0o755
+    assert layer.entries["/usr/bin/alias"].content.read() == b"tool"
+    # the model has no hard links: a link becomes a copy, so its bytes count twice (Docker's
+    # DiffSize would count them once)
+    assert layer.size == 8
