@@ -95,27 +95,12 @@ def unwrap(value: Any) -> Any:
     return value.value if isinstance(value, Iface) else value
 
 
-def deep_unwrap(value: Any) -> Any:
-    value = unwrap(value)
-    if isinstance(value, list | tuple):
-        return [deep_unwrap(v) for v in value]
-    return value
-
-
 def is_string_list(value: Any) -> bool:
     """A list usable where Go wants `[]string` (docker's typed structs have `[]string` fields
     such as RepoTags; the JSON-like data here cannot say so, so the elements decide)."""
     if isinstance(value, GoNil):
         return value.type_name == "[]string"
     return isinstance(value, list | tuple) and all(isinstance(unwrap(v), str) for v in value)
-
-
-def is_string_map(value: Any) -> bool:
-    """A dict that plays a Go `map[string]string` (Labels): all values are strings, which an
-    empty dict also satisfies (maps in docker's structs are mostly string maps)."""
-    if isinstance(value, GoNil):
-        return value.type_name == "map[string]string"
-    return isinstance(value, dict) and all(isinstance(unwrap(v), str) for v in value.values())
 
 
 def zero_value(container: dict | GoNil) -> Any:
