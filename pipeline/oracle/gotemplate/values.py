@@ -2,14 +2,15 @@
 
 Data handed to a template is JSON-like Python data: dict (a Go `map[string]interface {}`), list
 (`[]interface {}`), str, int, float, bool and None, or a `GoStruct` for Go structs such as the
-docker/cli formatter contexts. Three markers carry the Go distinctions that change output or
+docker/cli formatter contexts. These markers carry the Go distinctions that change output or
 error text:
 
 - `MISSING` is Go's invalid `reflect.Value`: a missing map key, printed as `<no value>`;
 - `Iface(x)` is a value read out of an interface container (a map value, a list element): its
   static type is `interface {}`, and a nil one prints `<no value>` but breaks field access with
   `nil pointer evaluating interface {}.X`;
-- a bare None is a typed nil pointer (a nil pointer field of a struct), printed `<nil>`;
+- None as a GoStruct field is a typed nil pointer, printed `<nil>` (None inside a dict or list
+  is a nil interface, i.e. `Iface(None)`);
 - `GoNil("[]string")` is a typed nil slice or map (Go's typed structs hold many: a nil
   `Config.Entrypoint` prints `[]`, a nil `Labels` map prints `map[]`, both marshal as `null`).
 """
