@@ -19,6 +19,7 @@ from typing import Any
 import frontmatter
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from pipeline.diagnostics import Diagnostic, error
 
@@ -118,7 +119,13 @@ def load_yaml(
     text: str, path: str | Path, first_line: int = 1
 ) -> tuple[YamlDocument, list[Diagnostic]]:
     """Safe-load one YAML document; `first_line` is the file line of the text's first line."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except ReaderError as exc:  # a control character: js-yaml rejects it too
+        line = first_line + text.count("\n", 0, exc.position)
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"invalid YAML: character {exc.character!r} is not allowed"
+        return YamlDocument(), [error(path, line, message, "yaml-syntax", col)]
     try:
         node = loader.get_single_node()
         if node is None:

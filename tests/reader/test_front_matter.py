@@ -56,6 +56,7 @@ def test_dates_print_as_js_yaml_prints_them() -> None:
         ("notes: |\n\tline one\n", 3, "yaml-syntax"),  # a tab as indentation
         ("a: [1, 2\nb: 3\n", 2, "yaml-syntax"),
         ("a: b: c\n", 2, "yaml-syntax"),
+        ("a: 1\nb: \x1f\n", 3, "yaml-syntax"),  # a control character
     ],
 )
 def test_what_js_yaml_rejects_is_an_error_at_its_line(text: str, line: int, rule: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.card import lesson_cards
@@ -55,6 +55,7 @@ PIECES = [
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=40))
+@example(parts=["---\n", "\x1f", "---\n"])  # found by this test: a control character in YAML
 def test_any_text_reads_and_checks_without_an_exception(parts: list[str]) -> None:
     text = "".join(parts)
     lesson, problems = parse_lesson(text, Path("fuzz.md"))
