@@ -1,0 +1,77 @@
+"""Fixtures for the differential tests: real buildah/skopeo/umoci, one shared store per session.
+
+`tests/` is appended to sys.path so this folder imports as the package `differential` (unique
+name: plain `harness`/`generator` modules could collide with other test folders' helpers).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.append(str(TESTS))
+
+from differential.generator import Case, generate_cases  # noqa: E402
+from differential.harness import Storage  # noqa: E402
+from differential.recording import CaseResult, build_all  # noqa: E402
+
+TOOLS = ("buildah", "skopeo", "umoci")
+INSTALL_HINT = "apt-get install buildah skopeo umoci busybox-static"
+
+
+# Same contract as tests/conftest.py (which importlib mode does not let us import): fail in CI,
+# skip on a developer's machine.
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing(what: str, hint: str) -> None:
+    message = f"{what} is required for this test ({hint}); run `bash tests/run.sh`"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_executable(name: str, hint: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        missing(f"the `{name}` executable", hint)
+    return path  # type: ignore[return-value]
+
+
+def require_module(name: str, hint: str) -> None:
+    if importlib.util.find_spec(name) is None:
+        missing(f"the Python package `{name}`", hint)
+
+
+def require_oci_tools() -> None:
+    for tool in TOOLS:
+        require_executable(tool, INSTALL_HINT)
+
+
+@pytest.fixture(scope="session")
+def buildah_storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storage]:
+    require_oci_tools()
+    storage = Storage(tmp_path_factory.mktemp("buildah"))
+    yield storage
+    # vfs keeps a full copy of the root file system per layer: do not leave it in /tmp.
+    shutil.rmtree(storage.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def generated_cases() -> list[Case]:
+    return generate_cases()
+
+
+@pytest.fixture(scope="session")
+def buildah_results(generated_cases: list[Case], buildah_storage: Storage) -> dict[str, CaseResult]:
+    """Every generated case built and rebuilt by buildah, in parallel, in one shared store."""
+    return build_all(generated_cases, buildah_storage, buildah_storage.directory / "work")
