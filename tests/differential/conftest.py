@@ -1,4 +1,7 @@
-"""Fixtures for the differential tests: real buildah/skopeo/umoci, one shared store per session.
+"""Fixtures for the differential tests: real buildah/skopeo/umoci and a static busybox.
+
+One session directory holds every store: `buildah_storage` (the focused tests) and the per-worker
+stores of `buildah_results` (the generated cases, built once per session, in parallel).
 
 `tests/` is appended to sys.path so this folder imports as the package `differential` (unique
 name: plain `harness`/`generator` modules could collide with other test folders' helpers).
@@ -20,7 +23,7 @@ if str(TESTS) not in sys.path:
     sys.path.append(str(TESTS))
 
 from differential.generator import Case, generate_cases  # noqa: E402
-from differential.harness import Storage  # noqa: E402
+from differential.harness import BUSYBOX, Storage  # noqa: E402
 from differential.recording import CaseResult, build_all  # noqa: E402
 
 TOOLS = ("buildah", "skopeo", "umoci")
@@ -52,9 +55,16 @@ def require_module(name: str, hint: str) -> None:
         missing(f"the Python package `{name}`", hint)
 
 
+def require_path(path: Path, hint: str) -> Path:
+    if not path.exists():
+        missing(str(path), hint)
+    return path
+
+
 def require_oci_tools() -> None:
     for tool in TOOLS:
         require_executable(tool, INSTALL_HINT)
+    require_path(BUSYBOX, INSTALL_HINT)
 
 
 @pytest.fixture(scope="session")
@@ -74,4 +84,4 @@ def generated_cases() -> list[Case]:
 @pytest.fixture(scope="session")
 def buildah_results(generated_cases: list[Case], buildah_storage: Storage) -> dict[str, CaseResult]:
     """Every generated case built and rebuilt by buildah, in parallel, in one shared store."""
-    return build_all(generated_cases, buildah_storage, buildah_storage.directory / "work")
+    return build_all(generated_cases, buildah_storage.directory / "generated")

@@ -240,8 +240,13 @@ def buildah_build(
     workdir: Path,
     tag: str = "t",
     storage: Storage | None = None,
+    *,
+    strip_buildah_additions: bool = True,
 ) -> BuildahImage:
-    """Build `dockerfile` over `context` (used as given: add busybox with busybox_context)."""
+    """Build `dockerfile` over `context` (used as given: add busybox with busybox_context).
+
+    The build runs in `storage` (default: a store under `workdir`), under `workdir/build-<tag>`,
+    which is removed afterwards; the image stays in the store, tagged `tag`, for the cache."""
     storage = storage or Storage(workdir / "buildah")
     build_dir = _fresh_dir(workdir / f"build-{tag}")
     write_context(context, build_dir / "context")
@@ -263,7 +268,7 @@ def buildah_build(
     )
     layout = build_dir / "oci"
     _run(storage.buildah("push", tag, f"oci:{layout}:{tag}"))
-    image = inspect_oci_layout(layout, tag, strip_buildah_additions=True)
+    image = inspect_oci_layout(layout, tag, strip_buildah_additions=strip_buildah_additions)
     shutil.rmtree(build_dir)
     cached, steps = cached_steps(log)
     return BuildahImage(**vars(image), cached_steps=cached, step_count=steps, log=log)
