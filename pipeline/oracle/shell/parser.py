@@ -107,6 +107,29 @@ class Parser:
             raise self.unexpected(token)
         return node
 
+    def parse_complete_command(self) -> Node | None:
+        """The next command line: and-or lists up to a newline (None at the end of the text).
+        Running a script line by line, as dash does, lets earlier lines run before a later
+        syntax error is found."""
+        self.skip_newlines()
+        if self.peek().kind == "eof":
+            return None
+        items: list[Node] = []
+        while True:
+            items.append(self.parse_and_or())
+            token = self.peek()
+            if token.kind == "op" and token.value in (";", "&"):
+                self.take()
+                if self.peek().kind in ("newline", "eof"):
+                    break
+                continue
+            if token.kind in ("newline", "eof"):
+                break
+            raise self.unexpected(token)
+        if self.peek().kind == "newline":
+            self.take()
+        return items[0] if len(items) == 1 else Sequence(tuple(items))
+
     def parse_list(self) -> Node | None:
         """A compound list: and-or lists separated by `;`, `&` or newlines."""
         items: list[Node] = []
