@@ -28,6 +28,7 @@ from differential.harness import BuildahImage, Storage, rebuild, redact, static_
 
 DATA = Path(__file__).resolve().parent / "data"
 BUSYBOX_LABEL = "<busybox>"
+BUSYBOX_COPY = "/bin/sh -c #(nop) COPY dir:<busybox> in /bin "  # buildah's text, hash redacted
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _portable(image: BuildahImage) -> dict[str, Any]:
     portable["diff_ids"] = [
         BUSYBOX_LABEL if n == 0 else d for n, d in enumerate(portable["diff_ids"])
     ]
-    portable["history"][0]["created_by"] = "<COPY bin /bin>"
+    portable["history"][0]["created_by"] = BUSYBOX_COPY
     return portable
 
 
