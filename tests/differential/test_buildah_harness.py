@@ -107,14 +107,14 @@ def test_strip_mount_points_only_removes_what_buildah_leaves_empty() -> None:
 
 
 def test_write_context_and_read_tree_keep_modes_and_symlinks(tmp_path: Path) -> None:
-    os.umask(0o077)  # the context must not depend on the caller's umask
+    previous = os.umask(0o077)  # the context must not depend on the caller's umask
     try:
         write_context(
             {"a/x.sh": File(b"#!/bin/sh\n", 0o755), "a/y": b"y\n", "a/l": Symlink("y")},
             tmp_path / "ctx",
         )
     finally:
-        os.umask(0o022)
+        os.umask(previous)
     tree = read_tree(tmp_path / "ctx")
     uid, gid = os.getuid(), os.getgid()
     assert tree == {
