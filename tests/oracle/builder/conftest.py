@@ -1,107 +1,38 @@
-"""Fixtures for the builder tests: an engine with two small base images and a stand-in Runner.
-
-The stand-in interprets a handful of commands (echo/printf with `>`/`>>`, touch, rm, mkdir, chmod,
-truncate, cat, true/false/exit, `&&`, `;`) through the FileSystem API only, so the builder can be
-tested before and independently of the real scenario shell (pipeline/oracle/shell/).
-"""
+"""Fixtures for the builder tests: an engine with two small busybox-style base images whose
+RUN steps run in the real scenario shell (pipeline/oracle/shell/), and a build context."""
 
 from __future__ import annotations
 
 import itertools
-import re
-import shlex
 
 import pytest
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.engine import Engine
 from pipeline.oracle.filesystem import Tree, UnionFileSystem
-from pipeline.oracle.fsapi import FileSystem, FsError
+from pipeline.oracle.fsapi import FileSystem
 from pipeline.oracle.image import HistoryEntry, Image, ImageConfig
 from pipeline.oracle.layer import ChangeSet, Entry, Layer
 from pipeline.oracle.process import Completed, Process
+from pipeline.oracle.shell import ShellRunner
 
 BASE_CREATED = "2024-01-01T00:00:00Z"
 
 
-class StubRunner:
-    """Runs `/bin/sh -c <script>` (and exec-form commands) on a FileSystem."""
+class RecordingRunner:
+    """The real scenario shell (`ShellRunner`), remembering every process it was given."""
 
     def __init__(self) -> None:
+        self.shell = ShellRunner()
         self.calls: list[Process] = []
 
     def run(self, fs: FileSystem, process: Process) -> Completed:
         self.calls.append(process)
-        argv = process.argv
-        if argv[:2] == ["/bin/sh", "-c"]:
-            return self.script(fs, argv[2], process)
-        return self.command(fs, list(argv), process)
-
-    def script(self, fs: FileSystem, text: str, process: Process) -> Completed:
-        out, err = b"", b""
-        for sequence in text.replace("\n", ";").split(";"):
-            for part in sequence.split("&&"):
-                words = [_expand(w, process.env) for w in shlex.split(part)]
-                if not words:
-                    continue
-                result = self.command(fs, words, process)
-                out, err = out + result.stdout, err + result.stderr
-                if result.exit_code:
-                    return Completed(result.exit_code, out, err)
-        return Completed(0, out, err)
-
-    def command(self, fs: FileSystem, words: list[str], process: Process) -> Completed:
-        target, append = None, False
-        if len(words) >= 2 and words[-2] in (">", ">>"):
-            target, append, words = words[-1], words[-2] == ">>", words[:-2]
-        name, args = words[0].rsplit("/", 1)[-1], words[1:]
-        path = lambda p: p if p.startswith("/") else process.cwd.rstrip("/") + "/" + p  # noqa: E731
-        output = b""
-        try:
-            if name == "echo":
-                output = (" ".join(args) + "\n").encode()
-            elif name == "printf":
-                output = args[0].encode().decode("unicode_escape").encode()
-            elif name == "cat":
-                output = b"".join(fs.read(path(a)) for a in args)
-            elif name == "touch":
-                for a in args:
-                    fs.touch(path(a))
-            elif name == "rm":
-                for a in [a for a in args if not a.startswith("-")]:
-                    fs.remove(path(a), recursive="-rf" in args or "-r" in args)
-            elif name == "mkdir":
-                for a in [a for a in args if not a.startswith("-")]:
-                    fs.mkdir(path(a), parents="-p" in args)
-            elif name == "chmod":
-                mode = args[0]
-                for a in args[1:]:
-                    current = fs.stat(path(a)).mode
-                    fs.chmod(path(a), current | 0o111 if mode == "+x" else int(mode, 8))
-            elif name == "truncate":
-                size = int(args[1].rstrip("M")) * (1 << 20 if args[1].endswith("M") else 1)
-                fs.truncate(path(args[2]), size)
-            elif name in ("true", "ls"):
-                pass
-            elif name == "false":
-                return Completed(1)
-            elif name == "exit":
-                return Completed(int(args[0]) if args else 0)
-            elif name == "env":
-                output = "".join(f"{k}={v}\n" for k, v in process.env.items()).encode()
-            else:
-                return Completed(127, b"", f"sh: {name}: not found\n".encode())
-        except FsError as error:
-            return Completed(1, b"", f"{name}: {error}\n".encode())
-        if target is not None:
-            fs.write(path(target), output, append=append)
-            output = b""
-        return Completed(0, output)
+        return self.shell.run(fs, process)
 
 
-def _expand(word: str, env: dict[str, str]) -> str:
-    """`$NAME` and `${NAME}`, unset names as "" (enough shell for these tests)."""
-    return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m[1] or m[2], ""), word)
+APPLETS = ("sh", "ls", "echo", "printf", "cat", "touch", "rm", "mkdir", "chmod", "truncate",
+           "env", "true", "false", "id")  # fmt: skip
 
 
 def base_image(name: str, extra: dict[str, bytes] | None = None, cmd: str = "sh") -> Image:
@@ -109,9 +40,10 @@ def base_image(name: str, extra: dict[str, bytes] | None = None, cmd: str = "sh"
     changes = ChangeSet()
     for directory in ("/bin", "/etc", "/tmp", "/root"):
         changes.add(directory, Entry.dir(mtime=1))
-    for program in ("sh", "ls"):
-        binary = Content.of(b"\x7fELF" + f"{name} {program}".encode())
-        changes.add(f"/bin/{program}", Entry.file(binary, 0o755, mtime=1))
+    binary = Content.of(b"\x7fELF" + name.encode())
+    changes.add("/bin/busybox", Entry.file(binary, 0o755, mtime=1))
+    for applet in APPLETS:  # busybox-style: every program is a link to one binary
+        changes.add(f"/bin/{applet}", Entry.symlink("busybox", mtime=1))
     changes.add("/etc/passwd", Entry.file(b"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/:\n"))
     changes.add("/etc/group", Entry.file(b"root:x:0:\napp:x:1000:\n"))
     for path, data in (extra or {}).items():
@@ -130,12 +62,12 @@ def base_image(name: str, extra: dict[str, bytes] | None = None, cmd: str = "sh"
 
 
 @pytest.fixture
-def runner() -> StubRunner:
-    return StubRunner()
+def runner() -> RecordingRunner:
+    return RecordingRunner()
 
 
 @pytest.fixture
-def engine(runner: StubRunner) -> Engine:
+def engine(runner: RecordingRunner) -> Engine:
     engine = Engine(runner=runner)
     for name in ("busybox", "alpine"):
         image = base_image(name)

@@ -425,3 +425,16 @@ def test_docs_storage_driver_example_on_the_catalogue(context, runner):
     assert len(engine.images.history("acme/my-final-image:1.0")) == 6
     assert image.layers[-1].size == 39
     assert [row.id == "<missing>" for row in engine.images.history(image.id)][1:] == [True] * 5
+
+
+def test_big_files_copy_up_and_deletion_in_the_real_shell(engine, context):
+    # §6.3-§6.4 with the scenario shell: chmod copies the whole 100 MiB file up into the next
+    # layer, rm only adds a whiteout, and the image keeps every byte.
+    mib = 1 << 20
+    ctx = context(
+        {"Dockerfile": "FROM alpine\nRUN truncate -s 100M /big\nRUN chmod 600 /big\nRUN rm /big\n"}
+    )
+    image = build(engine, ctx).image
+    assert [layer.size for layer in image.layers[-3:]] == [100 * mib, 100 * mib, 0]
+    assert image.size == engine.images.get("alpine").size + 200 * mib
+    assert not image.rootfs().exists("/big")
