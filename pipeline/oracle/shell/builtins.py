@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.oracle.fsapi import FsError
+from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.interpreter import (
     IO,
     NAME,
@@ -209,7 +210,7 @@ def _find_dot(shell: Shell, name: str) -> str:
 
 def exec_(shell: Shell, argv: list[str], io: IO) -> int:
     if len(argv) < 2:
-        raise NotSimulated("exec with only redirections is not simulated by the oracle")
+        return 0  # `exec` with only redirections is handled where they are opened
     raise ExitShell(shell.run_external(argv[1:], shell.environ(), io))
 
 
@@ -250,12 +251,12 @@ def cd(shell: Shell, argv: list[str], io: IO) -> int:
         show = True
     path = normalise(join(shell.cwd, target))
     try:
-        ok = shell.fs.stat(path).kind == "dir"
-    except FsError:
-        ok = False
-    if not ok:
-        shell.error(io, f"cd: can't cd to {target}")
-        return 2
+        errno = "" if shell.fs.stat(path).kind == "dir" else "ENOTDIR"
+    except FsError as exc:
+        errno = exc.errno
+    if errno:
+        shell.error(io, dialects.cannot_cd(shell.dialect, target, errno))
+        return 2 if shell.dialect != "bash" else 1
     shell.vars["OLDPWD"] = shell.cwd
     shell.cwd = path
     shell.vars["PWD"] = path
@@ -403,7 +404,7 @@ def _program(name: str) -> Builtin:
     def run(shell: Shell, argv: list[str], io: IO) -> int:
         from pipeline.oracle.shell.resolve import run_program
 
-        return run_program(shell, name, argv, shell.environ(), io)
+        return run_program(shell, name, argv, shell.environ(), io, builtin=True)
 
     return run
 

@@ -113,7 +113,8 @@ class Expander:
         elif isinstance(part, Quoted):
             acc.add(part.text, True)
         elif isinstance(part, DoubleQuoted):
-            acc.mark_quoted()
+            if not (split and _only_at(part) and not self.shell.positional):
+                acc.mark_quoted()  # `"$@"` with no parameters is no field at all
             for inner in part.parts:
                 self._part(inner, acc, quoted=True, split=split)
             if not part.parts:
@@ -139,17 +140,18 @@ class Expander:
         if not ifs:
             acc.add(value, False)
             return
-        for i, piece in enumerate(_split(value, ifs)):
+        for i, (piece, delimited) in enumerate(_split(value, ifs)):
             if i:
                 acc.new_field()
             if piece:
                 acc.add(piece, False)
+            if delimited:
+                acc.mark_quoted()  # ended by a non-white IFS character: kept even when empty
 
     def _quoted_at(self, acc: _Fields) -> None:
         """`"$@"`: one field per positional parameter, none when there are none."""
         params = self.shell.positional
         if not params:
-            acc.quoted[-1] = any(t for t, _ in acc.fields[-1]) or acc.quoted[-1]
             return
         for i, value in enumerate(params):
             if i:
@@ -215,29 +217,38 @@ class Expander:
         return matches or ["".join(t for t, _ in field)]
 
 
+def _only_at(part: DoubleQuoted) -> bool:
+    return all(isinstance(p, Param) and p.name == "@" and not p.op for p in part.parts) and bool(
+        part.parts
+    )
+
+
 def _globbable(field: list[Segment]) -> bool:
     return any(not q and any(c in t for c in "*?[") for t, q in field) and pattern.has_magic(
         "".join(pattern.escape(t) if q else t for t, q in field)
     )
 
 
-def _split(value: str, ifs: str) -> list[str]:
-    """Field splitting: runs of IFS white space separate; each other IFS character delimits."""
+def _split(value: str, ifs: str) -> list[tuple[str, bool]]:
+    """Field splitting (POSIX 2.6.5): runs of IFS white space separate fields and vanish at the
+    ends; each other IFS character ends a field, which is then kept even when empty (`a::b` is
+    three fields). Returns (piece, ended by a non-white delimiter)."""
     white = "".join(c for c in ifs if c in DEFAULT_IFS)
     other = "".join(c for c in ifs if c not in DEFAULT_IFS)
     w = f"[{re.escape(white)}]*" if white else ""
+    alternatives = []
     if other:
-        regex = (
-            f"{w}[{re.escape(other)}]{w}|[{re.escape(white)}]+"
-            if white
-            else f"[{re.escape(other)}]"
-        )
-    else:
-        regex = f"[{re.escape(white)}]+"
-    pieces = re.split(regex, value)
-    if pieces and pieces[-1] == "" and len(pieces) > 1:
-        pieces.pop()  # a trailing delimiter ends the last field, it does not start a new one
-        pieces.append("")
+        alternatives.append(f"{w}[{re.escape(other)}]{w}")
+    if white:
+        alternatives.append(f"[{re.escape(white)}]+")
+    delimiter = re.compile("|".join(alternatives))
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for match in delimiter.finditer(value):
+        hard = bool(other) and any(c in other for c in match.group())
+        pieces.append((value[start : match.start()], hard))
+        start = match.end()
+    pieces.append((value[start:], False))
     return pieces
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.oracle.content import Content
 from pipeline.oracle.fsapi import FileSystem, FsError
 from pipeline.oracle.process import Completed
+from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.arith import ArithError
 from pipeline.oracle.shell.expand import Expander, ExpansionError
 from pipeline.oracle.shell.lexer import NAME, ShellSyntaxError
@@ -84,7 +85,11 @@ class ReturnFromFunction(Exception):
 
 
 class RedirectionFailed(Exception):
-    """A redirection could not be opened; the message is printed and the command gets 2."""
+    """A redirection could not be opened: the shell prints the message in its dialect and the
+    command does not run (status 2 in dash, 1 in ash and bash)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 @dataclass
@@ -128,7 +133,7 @@ class IO:
         sink = self.fds.get(2)
         return sink if isinstance(sink, Sink) else NullSink()
 
-    def with_fds(self, **changes: Source | Sink) -> IO:
+    def with_fds(self, **changes: Source | Sink | None) -> IO:
         fds = dict(self.fds)
         for key, value in changes.items():
             fds[{"stdin": 0, "stdout": 1, "stderr": 2}[key]] = value
@@ -149,8 +154,14 @@ class Shell(FileWriter):
         user: str = "root",
         depth: int = 0,
         shared: Shared | None = None,
+        dialect: str = "dash",
     ) -> None:
         self.fs = fs
+        self.dialect = dialect  # how errors are worded: dash, ash or bash (dialect.py)
+        # dash's echo always reads backslash escapes; bash's and busybox's only with -e. The host
+        # shell is the reader's terminal: bash.
+        top_host = host and depth == 0
+        self.echo_style = "dash" if dialect == "dash" and not top_host else "bash"
         self.vars: dict[str, str] = {}
         self.exported: set[str] = set()
         for key, value in (env or {}).items():
@@ -179,6 +190,7 @@ class Shell(FileWriter):
         self.locals: list[dict[str, str | None]] = []
         self.traps: dict[str, str] = {}
         self.umask = 0o022
+        self.exec_sinks: list[Sink] = []  # files opened by `exec >file`, closed at the end
         self.expander = Expander(self)
         self._ids: tuple[int, int] | None = None
 
@@ -195,12 +207,13 @@ class Shell(FileWriter):
         child.options = replace(self.options)
         child.locals = [dict(scope) for scope in self.locals]
         child.traps = {}
+        child.exec_sinks = []
         child.depth = self.depth + 1
         self.budget.check_depth(child.depth)
         child.expander = Expander(child)
         return child
 
-    def spawn(self, env: dict[str, str], name: str, user: str | None = None) -> Shell:
+    def spawn(self, env: dict[str, str], name: str, dialect: str = "dash") -> Shell:
         """A new shell process (`sh -c`, a script): it inherits only the environment."""
         return Shell(
             self.fs,
@@ -209,9 +222,10 @@ class Shell(FileWriter):
             commands=self.commands,
             name=name,
             host=self.host,
-            user=user or self.user,
+            user=self.user,
             depth=self.depth + 1,
             shared=self.shared,
+            dialect=dialect,
         )
 
     def environ(self, extra: list[tuple[str, str]] | None = None) -> dict[str, str]:
@@ -280,6 +294,8 @@ class Shell(FileWriter):
         except (LoopControl, ReturnFromFunction):
             pass
         self._run_exit_trap(io)
+        sinks, self.exec_sinks = self.exec_sinks, []
+        self.close(sinks, io)
         return self.status
 
     def _run_exit_trap(self, io: IO) -> None:
@@ -292,8 +308,8 @@ class Shell(FileWriter):
                 self.status = status
 
     def error(self, io: IO, message: str) -> None:
-        """A shell diagnostic: `sh: LINE: message` (dash's format)."""
-        io.stderr.write_text(f"{self.name}: {self.lineno}: {message}\n")
+        """A shell diagnostic: `sh: LINE: message` (dash), `sh: message` (ash)..."""
+        io.stderr.write_text(dialects.prefix(self.dialect, self.name, self.lineno) + message + "\n")
 
     # -- execution ----------------------------------------------------------------------------
 
@@ -356,11 +372,7 @@ class Shell(FileWriter):
         for index, command in enumerate(node.commands):
             last = index == len(node.commands) - 1
             out: Sink = io.stdout if last else Buffer(self.budget, "max_pipe_bytes", "pipe")
-            child = self.fork()
-            try:
-                status = child.execute(command, io.with_fds(stdin=source, stdout=out))
-            except ExitShell as exc:
-                status = exc.code
+            status = self.fork().run_subshell(command, io.with_fds(stdin=source, stdout=out))
             statuses.append(status)
             if isinstance(out, Buffer):
                 source = out.source()
@@ -371,15 +383,23 @@ class Shell(FileWriter):
     def _group(self, node: Group, io: IO) -> int:
         if not node.subshell:
             return self.execute(node.body, io)
-        child = self.fork()
+        status = self.fork().run_subshell(node.body, IO(dict(io.fds)))
+        self._check_errexit(status)
+        return status
+
+    def run_subshell(self, node: Node, io: IO) -> int:
+        """Run `node` as this (forked) shell's whole life: `exit` ends it, its EXIT trap runs,
+        files it opened with `exec >file` are written."""
         try:
-            status = child.execute(node.body, io)
+            status = self.execute(node, io)
         except ExitShell as exc:
             status = exc.code
         except (LoopControl, ReturnFromFunction):
-            status = child.status
-        child._run_exit_trap(io)
-        self._check_errexit(status)
+            status = self.status
+        self.status = status
+        self._run_exit_trap(io)
+        sinks, self.exec_sinks = self.exec_sinks, []
+        self.close(sinks, io)
         return status
 
     def _redirected(self, node: Redirected, io: IO) -> int:
@@ -387,7 +407,7 @@ class Shell(FileWriter):
             inner, opened = self.open_redirects(node.redirects, io)
         except RedirectionFailed as exc:
             self.error(io, str(exc))
-            return 2
+            return dialects.redirection_status(self.dialect)
         try:
             return self.execute(node.body, inner)
         finally:
@@ -495,7 +515,7 @@ class Shell(FileWriter):
                     _, opened = self.open_redirects(node.redirects, io)
                 except RedirectionFailed as exc:
                     self.error(io, str(exc))
-                    return 2
+                    return dialects.redirection_status(self.dialect)
                 self.close(opened, io)
             self._check_errexit(status)
             return status
@@ -503,8 +523,15 @@ class Shell(FileWriter):
             inner, opened = self.open_redirects(node.redirects, io)
         except RedirectionFailed as exc:
             self.error(io, str(exc))
-            self._check_errexit(2)
-            return 2
+            status = dialects.redirection_status(self.dialect)
+            self._check_errexit(status)
+            return status
+        if argv == ["exec"]:
+            # `exec >log 2>&1`: the redirections stay for the rest of the script.
+            io.fds.clear()
+            io.fds.update(inner.fds)
+            self.exec_sinks.extend(opened)
+            return 0
         try:
             status = self.dispatch(argv, assigns, inner)
         finally:
@@ -571,16 +598,8 @@ class Shell(FileWriter):
         return run_program_in_shell(self, argv, env, io)
 
     def command_substitution(self, body: Node) -> str:
-        child = self.fork()
         out = Buffer(self.budget, "max_variable_bytes", "command substitution output")
-        io = self.io.with_fds(stdout=out)
-        try:
-            status = child.execute(body, io)
-        except ExitShell as exc:
-            status = exc.code
-        except (LoopControl, ReturnFromFunction):
-            status = child.status
-        child._run_exit_trap(io)
+        status = self.fork().run_subshell(body, self.io.with_fds(stdout=out))
         self.sub_status = status
         self.status = status
         text = out.getvalue().decode("utf-8", "surrogateescape")
@@ -653,13 +672,12 @@ class Shell(FileWriter):
 
     def _open_input(self, path: str, shown: str) -> Source:
         try:
-            stat = self.fs.stat(path)
-            if stat.kind == "dir":
-                raise RedirectionFailed(f"cannot open {shown}: Is a directory")
+            if self.fs.stat(path).kind == "dir":
+                raise FsError("EISDIR", path)
             content = as_content(self.fs.content(path))
         except FsError as exc:
-            reason = "No such file" if exc.errno == "ENOENT" else exc.strerror
-            raise RedirectionFailed(f"cannot open {shown}: {reason}") from exc
+            message = dialects.cannot_open(self.dialect, shown, exc.errno)
+            raise RedirectionFailed(message) from exc
         return Source(content, regular=True, budget=self.budget)
 
     def _open_output(self, path: str, shown: str, append: bool) -> FileSink:
@@ -672,8 +690,8 @@ class Shell(FileWriter):
             if not existed:
                 self.own(path)
         except FsError as exc:
-            reason = "Directory nonexistent" if exc.errno == "ENOENT" else exc.strerror
-            raise RedirectionFailed(f"cannot create {shown}: {reason}") from exc
+            message = dialects.cannot_create(self.dialect, shown, exc.errno)
+            raise RedirectionFailed(message) from exc
         return FileSink(self, path, self.budget, append)
 
     def flush(self, path: str, content: Content, append: bool) -> None:

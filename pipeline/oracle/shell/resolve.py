@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pipeline.oracle.fsapi import FileSystem, FsError
 from pipeline.oracle.process import ExecNotFound
+from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.interpreter import DEFAULT_PATH, IO, CommandContext, Shell
 from pipeline.oracle.shell.limits import NotSimulated
 from pipeline.oracle.shell.paths import basename, dirname, join
@@ -74,7 +75,7 @@ def run_program_in_shell(shell: Shell, argv: list[str], env: dict[str, str], io:
     else:
         found = search_path(shell.fs, name, env.get("PATH", DEFAULT_PATH), shell.cwd)
         if found is None:
-            shell.error(io, f"{name}: not found")
+            shell.error(io, dialects.not_found(shell.dialect, name))
             return 127
         path = found
     try:
@@ -83,7 +84,7 @@ def run_program_in_shell(shell: Shell, argv: list[str], env: dict[str, str], io:
         if exc.kind == "denied":
             shell.error(io, f"{name}: Permission denied")
             return 126
-        shell.error(io, f"{name}: not found")
+        shell.error(io, dialects.not_found(shell.dialect, name))
         return 127
 
 
@@ -134,7 +135,8 @@ def run_file(
         return _run_interpreter(shell, head, argv, env, io, from_runtime)
     name, argv = _applet(fs, path, argv)
     if name is not None:
-        return run_program(shell, name, argv, env, io)
+        binary = basename(final_target(fs, path))
+        return run_program(shell, name, argv, env, io, binary)
     if b"\0" not in head and not head.startswith(b"\x7fELF"):
         if from_runtime:
             raise _Unrunnable("format")
@@ -175,9 +177,18 @@ def _run_interpreter(
     return run_file(shell, interpreter, new_argv, env, io, from_runtime)
 
 
-def run_program(shell: Shell, name: str, argv: list[str], env: dict[str, str], io: IO) -> int:
-    """A simulated program, reporting GNU-style usage errors."""
-    invocation = Invocation(shell, argv, env, io)
+def run_program(
+    shell: Shell,
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    io: IO,
+    binary: str | None = None,
+    builtin: bool = False,
+) -> int:
+    """A simulated program, reporting GNU-style usage errors. `binary` is the basename of the
+    file it runs from (`busybox`, `dash`), None on the host."""
+    invocation = Invocation(shell, argv, env, io, binary, builtin)
     try:
         return PROGRAMS[name](invocation)
     except UsageError as exc:

@@ -26,8 +26,9 @@ def as_content(content: object) -> Content:
 
 
 class Source:
-    """Readable input: finite `Content`, or an endless device (`size` is None). Like a file
-    descriptor it has an offset, so `while read line` consumes a file line by line."""
+    """Readable input: finite `Content`, then optionally an endless tail (`/dev/zero`,
+    `/dev/urandom`, `yes`), in which case `size` is None. Like a file descriptor it has an
+    offset, so `while read line` consumes a file line by line."""
 
     def __init__(
         self,
@@ -35,11 +36,13 @@ class Source:
         *,
         regular: bool = False,
         endless: str | None = None,
+        pattern: bytes = b"",
         budget: Budget | None = None,
     ) -> None:
         self.content = content if content is not None else Content.empty()
         self.regular = regular  # a file redirected with `<` (wc aligns its columns on the size)
-        self.endless = endless  # "zero" or "random"
+        self.endless = endless  # "zero", "random" or "repeat" (of `pattern`)
+        self.pattern = pattern
         self.budget = budget or Budget()
         self.offset = 0
 
@@ -49,97 +52,87 @@ class Source:
 
     @property
     def size(self) -> int | None:
-        """What is left to read (None for an endless device)."""
+        """What is left to read (None when endless)."""
         return None if self.endless else self.content.size - self.offset
 
-    def _rest(self) -> Content:
-        rest = self.content.slice(self.offset) if self.offset else self.content
-        self.offset = self.content.size
-        return rest
+    def _endless_error(self) -> LimitExceeded:
+        cap = self.budget.limits.max_pipe_bytes
+        what = "yes" if self.endless == "repeat" else f"/dev/{self.endless}"
+        return LimitExceeded("max_pipe_bytes", cap, f"reading the endless output of {what}")
+
+    def _tail(self, start: int, length: int) -> bytes:
+        """Bytes `start`..`start+length` of the endless part (deterministic for urandom: the
+        outcome never depends on the machine)."""
+        if self.endless == "zero":
+            return bytes(length)
+        if self.endless == "repeat":
+            period = len(self.pattern)
+            shift = start % period
+            copies = (shift + length) // period + 1
+            return (self.pattern * copies)[shift : shift + length]
+        first, last = start // 32, (start + length) // 32
+        blocks = b"".join(
+            hashlib.sha256(f"urandom:{n}".encode()).digest() for n in range(first, last + 1)
+        )
+        return blocks[start - first * 32 : start - first * 32 + length]
+
+    def read(self, length: int) -> bytes:
+        """Up to `length` bytes from the offset (enough for `head -c`)."""
+        data = self.content.read(self.offset, length)
+        if self.endless and len(data) < length:
+            start = self.offset + len(data) - self.content.size
+            data += self._tail(start, length - len(data))
+        self.offset += len(data)
+        return data
 
     def chunks(self, chunk_size: int = CHUNK) -> Iterator[bytes]:
         if not self.endless:
-            yield from self._rest().chunks(chunk_size)
+            rest = self.content.slice(self.offset) if self.offset else self.content
+            self.offset = self.content.size
+            yield from rest.chunks(chunk_size)
             return
         cap = self.budget.limits.max_pipe_bytes
-        produced = 0
-        counter = 0
-        while True:
-            if produced >= cap:
-                raise LimitExceeded(
-                    "max_pipe_bytes", cap, f"reading the endless /dev/{self.endless}"
-                )
-            if self.endless == "zero":
-                chunk = bytes(min(chunk_size, 1 << 16))
-            else:
-                chunk = _pseudo_random(counter, min(chunk_size, 1 << 16))
-                counter += 1
-            produced += len(chunk)
-            yield chunk
-
-    def read(self, length: int) -> bytes:
-        """Up to `length` bytes (enough for `head -c`)."""
-        if not self.endless:
-            data = self.content.read(self.offset, length)
-            self.offset += len(data)
-            return data
-        out = bytearray()
-        for chunk in self.chunks():
-            out += chunk
-            if len(out) >= length:
-                break
-        return bytes(out[:length])
+        while self.offset < cap:
+            yield self.read(min(chunk_size, 1 << 16))
+        raise self._endless_error()
 
     def readline(self) -> tuple[bytes, bool]:
         """The next line with its newline, and whether a newline ended it."""
-        if self.endless:
-            return self.read(1 << 16), False
         out = bytearray()
-        size = self.content.size
-        while self.offset < size:
-            piece = self.content.read(self.offset, 4096)
+        while self.endless or self.offset < self.content.size:
+            piece = self.read(4096)
             end = piece.find(b"\n")
             if end >= 0:
                 out += piece[: end + 1]
-                self.offset += end + 1
+                self.offset -= len(piece) - end - 1
                 return bytes(out), True
             out += piece
-            self.offset += len(piece)
             self.budget.check_bytes(len(out), "max_variable_bytes", "one line read")
         return bytes(out), False
 
     def read_all(self) -> bytes:
         """Everything left, for programs that need it whole (sort, sed): max_pipe_bytes."""
         if self.endless:
-            cap = self.budget.limits.max_pipe_bytes
-            raise LimitExceeded("max_pipe_bytes", cap, f"reading the endless /dev/{self.endless}")
+            raise self._endless_error()
         self.budget.check_bytes(self.size or 0, "max_pipe_bytes", "input read whole")
-        return self._rest().read()
+        data = self.content.read(self.offset)
+        self.offset = self.content.size
+        return data
 
     def as_content(self, length: int | None = None) -> Content:
-        """The input as lazy content; an endless device needs a `length`."""
-        if not self.endless:
+        """The input as lazy content (an endless input needs a `length`)."""
+        if self.endless:
             if length is None:
-                return self._rest()
-            rest = self.content.slice(self.offset, self.offset + length)
-            self.offset += rest.size
-            return rest
-        if length is None:
-            self.read_all()  # raises the limit error
-        if self.endless == "zero":
-            return Content.zeros(length or 0)
-        self.budget.check_bytes(length or 0, "max_pipe_bytes", "pseudo-random bytes")
-        return Content.of(self.read(length or 0))
-
-
-def _pseudo_random(counter: int, size: int) -> bytes:
-    """Deterministic stand-in for /dev/urandom (outcomes must never depend on the machine)."""
-    out = bytearray()
-    block = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"urandom:{counter}:{block}".encode()).digest()
-        block += 1
-    return bytes(out[:size])
+                raise self._endless_error()
+            if self.endless == "zero" and self.offset >= self.content.size:
+                self.offset += length
+                return Content.zeros(length)
+            self.budget.check_bytes(length, "max_pipe_bytes", "bytes read from an endless input")
+            return Content.of(self.read(length))
+        end = self.content.size if length is None else min(self.content.size, self.offset + length)
+        rest = self.content.slice(self.offset, end)
+        self.offset = end
+        return rest
 
 
 class Sink:
@@ -152,6 +145,12 @@ class Sink:
 
     def write_text(self, text: str) -> None:
         self.write(text.encode("utf-8", "surrogateescape"))
+
+    def write_endless(self, pattern: bytes, what: str, budget: Budget) -> None:
+        """`pattern` repeated forever (`yes`). Only a pipe can take it (its reader stops
+        reading); anywhere else it would run until the limit."""
+        cap = budget.limits.max_pipe_bytes
+        raise LimitExceeded("max_pipe_bytes", cap, f"{what} writes forever")
 
     def close(self) -> None:
         """Called when the redirection ends; files are written back here."""
@@ -180,6 +179,7 @@ class Buffer(Sink):
         self.pending = bytearray()
         self.held = 0  # bytes in memory (not zero runs)
         self.size = 0
+        self.endless: bytes | None = None  # a pattern written forever after the content
 
     def _grow(self, held: int, size: int) -> None:
         self.held += held
@@ -221,7 +221,15 @@ class Buffer(Sink):
             return bytes(self.pending)
         return self.content().read()
 
+    def write_endless(self, pattern: bytes, what: str, budget: Budget) -> None:
+        if self.limit != "max_pipe_bytes":
+            super().write_endless(pattern, what, budget)
+        self.endless = pattern
+
     def source(self) -> Source:
+        if self.endless is not None:
+            content = self.content()
+            return Source(content, endless="repeat", pattern=self.endless, budget=self.budget)
         return Source(self.content(), budget=self.budget)
 
 

@@ -47,6 +47,8 @@ class Invocation:
     argv: list[str]
     env: dict[str, str]
     io: IO
+    binary: str | None = None  # the file it runs from, by basename (`busybox`); None on the host
+    builtin: bool = False  # run as the shell's builtin (dash's echo, printf, test)
 
     @property
     def name(self) -> str:
@@ -84,6 +86,10 @@ class Invocation:
 
     def err(self, message: str) -> None:
         self.io.stderr.write_text(f"{self.name}: {message}\n")
+
+    def builtin_error(self, message: str) -> None:
+        """A builtin's error in the shell's format: `sh: 1: printf: abc: expected ...`."""
+        self.shell.error(self.io, f"{self.name}: {message}")
 
     def fs_error(self, exc: FsError, what: str = "") -> int:
         """`PROG: WHAT: strerror` and status 1 (what cat, wc, grep... print)."""

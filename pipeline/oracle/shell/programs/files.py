@@ -529,7 +529,7 @@ def _mode_argument(text: str, current: int, is_dir: bool, umask: int) -> int | N
         who, actions = match.groups()
         masked = not who  # no u/g/o/a: as `a`, but the umask's bits are left alone
         mask = 0o7777 if masked or "a" in who else sum(_WHO[w] for w in set(who))
-        for op, perms in re.findall(r"([-+=])([rwxXst]*|[ugo])", actions):
+        for op, perms in re.findall(r"([-+=])([ugo]|[rwxXst]*)", actions):
             bits = _perm_bits(perms, mode, is_dir) & mask
             if masked:
                 bits &= ~umask

@@ -699,7 +699,7 @@ def readlink(inv: Invocation) -> int:
     status = 0
     for name in operands:
         if keys & {"f", "e", "m"}:
-            resolved = _canonical(inv, name, must_exist="e" in keys)
+            resolved = _canonical(inv, name, "e" if "e" in keys else ("m" if "m" in keys else "f"))
             if resolved is None:
                 status = 1
                 continue
@@ -717,18 +717,21 @@ def readlink(inv: Invocation) -> int:
     return status
 
 
-def _canonical(inv: Invocation, name: str, must_exist: bool) -> str | None:
+def _canonical(inv: Invocation, name: str, mode: str) -> str | None:
+    """The path with symlinks, `.` and `..` resolved. `mode`: "e" every component must exist,
+    "f" all but the last (readlink -f, realpath's default), "m" none."""
+    path = normalise(inv.path(name)) if mode == "m" else inv.path(name)
     resolve = getattr(inv.fs, "resolve", None)
-    path = inv.path(name)
     try:
         resolved = resolve(path) if resolve is not None else normalise(path)
-        if must_exist:
-            inv.fs.stat(resolved)
+        inv.fs.stat(resolved, follow_symlinks=False)
         return resolved
     except FsError:
-        if must_exist:
+        if mode == "e":
             return None
-        parent = _canonical(inv, dirname(path), True)
+        if mode == "m":
+            return path
+        parent = _canonical(inv, dirname(path), "e")
         return None if parent is None else join(parent, basename(path))
 
 
@@ -740,7 +743,7 @@ def realpath(inv: Invocation) -> int:
         raise UsageError("missing operand")
     status = 0
     for name in operands:
-        resolved = _canonical(inv, name, must_exist="m" not in keys)
+        resolved = _canonical(inv, name, "e" if "e" in keys else ("m" if "m" in keys else "f"))
         if resolved is None:
             inv.err(f"{quote_if_needed(name)}: No such file or directory")
             status = 1

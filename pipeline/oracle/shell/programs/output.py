@@ -77,8 +77,14 @@ def _write(inv: Invocation, text: str) -> None:
 
 @program("echo")
 def echo(inv: Invocation) -> int:
-    """GNU/bash echo: -n, -e, -E (combinable); the first non-option ends the options."""
+    """GNU/bash/busybox echo: -n, -e, -E (combinable); the first non-option ends the options.
+    dash's builtin echo knows only -n and always reads escapes (`\\c` stops the output)."""
     args = inv.argv[1:]
+    if inv.builtin and inv.shell.echo_style == "dash":
+        newline = not (args and args[0] == "-n")
+        text, stop = interpret_escapes(" ".join(args[1:] if not newline else args))
+        _write(inv, text + ("\n" if newline and not stop else ""))
+        return 0
     newline, escapes = True, False
     while args and re.fullmatch(r"-[neE]+", args[0]):
         for flag in args[0][1:]:
@@ -121,8 +127,7 @@ class _Args:
             return ord(text[1])
         match = re.match(r"\s*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", text)
         if not match:
-            self.inv.err(f"'{text}': expected a numeric value")
-            self.status = 1
+            self.complain(text, "expected a numeric value", "expected numeric value")
             return 0
         sign, digits = match.groups()
         if digits[:2] in ("0x", "0X"):
@@ -132,8 +137,7 @@ class _Args:
         else:
             value = int(digits)
         if match.end() != len(text):
-            self.inv.err(f"'{text}': value not completely converted")
-            self.status = 1
+            self.complain(text, "value not completely converted", "not completely converted")
         return -value if sign == "-" else value
 
     def number(self) -> float:
@@ -143,9 +147,17 @@ class _Args:
         try:
             return float(text)
         except ValueError:
-            self.inv.err(f"'{text}': expected a numeric value")
-            self.status = 1
+            self.complain(text, "expected a numeric value", "expected numeric value")
             return 0.0
+
+    def complain(self, text: str, gnu: str, dash: str) -> None:
+        """coreutils: `printf: 'abc': expected a numeric value`; dash's builtin:
+        `sh: 1: printf: abc: expected numeric value`."""
+        self.status = 1
+        if self.inv.builtin and self.inv.shell.dialect == "dash":
+            self.inv.builtin_error(f"{text}: {dash}")
+        else:
+            self.inv.err(f"'{text}': {gnu}")
 
 
 def _format_one(spec: re.Match[str], args: _Args) -> tuple[str, bool]:
@@ -239,15 +251,11 @@ def false(inv: Invocation) -> int:
 
 @program("yes")
 def yes(inv: Invocation) -> int:
-    """Endless by nature: it fills whatever it writes to until the pipe limit stops it."""
+    """Endless by nature: a pipe's reader takes what it needs (`yes | head -n 2`); anywhere
+    else it runs into the pipe limit."""
     line = (" ".join(inv.argv[1:]) or "y") + "\n"
-    cap = inv.budget.limits.max_pipe_bytes
-    block = (line * max(1, 8192 // len(line))).encode()
-    written = 0
-    while written <= cap:
-        inv.stdout.write(block)
-        written += len(block)
-    raise LimitExceeded("max_pipe_bytes", cap, f"{inv.name} writes forever")
+    inv.stdout.write_endless(line.encode("utf-8", "surrogateescape"), inv.name, inv.budget)
+    return 0
 
 
 @program("seq")

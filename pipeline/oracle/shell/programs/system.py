@@ -78,7 +78,9 @@ def sh(inv: Invocation) -> int:
         name = script_name
     else:
         script = inv.stdin.read_all().decode("utf-8", "surrogateescape")
-    child = inv.shell.spawn(inv.env, name)
+    from pipeline.oracle.shell.dialect import for_binary
+
+    child = inv.shell.spawn(inv.env, name, for_binary(inv.binary, inv.name))
     child.positional = list(args)
     for option, value in flags.items():
         setattr(child.options, option, value)

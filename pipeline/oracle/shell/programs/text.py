@@ -124,6 +124,10 @@ def _wc_line(inv: Invocation, counts: list[int], name: str, width: int) -> None:
 # -- head, tail -------------------------------------------------------------------------------
 
 
+class _BadCount(Exception):
+    """`head: invalid number of lines: 'x'` (no `Try --help` line, unlike other usage errors)."""
+
+
 def _count_argument(inv: Invocation, text: str, what: str) -> tuple[str, int]:
     """`-n` values: `5`, `-5` (all but the last), `+5` (tail: from line 5), with suffixes."""
     from pipeline.oracle.shell.programs.base import parse_size
@@ -131,25 +135,36 @@ def _count_argument(inv: Invocation, text: str, what: str) -> tuple[str, int]:
     sign = text[0] if text[:1] in "+-" else ""
     value = parse_size(text[len(sign) :], "bkKmMGTPEZY0")
     if value is None:
-        raise UsageError(f"invalid number of {what}: {quote(text)}")
+        raise _BadCount(f"invalid number of {what}: {quote(text)}")
     return sign, value
 
 
-def _numeric_shortcut(args: list[str]) -> list[str]:
-    """`head -5` means `head -n 5`."""
-    return [f"-n{a[1:]}" if re.fullmatch(r"-[0-9]+", a) else a for a in args]
+def _numeric_shortcut(args: list[str], signs: str) -> list[str]:
+    """The obsolete `head -5` / `tail -5` / `tail +5`, as `-n 5` / `-n +5`, where an option
+    may stand (not as the value of `-n`)."""
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        after_option = index > 0 and args[index - 1] in ("-n", "-c", "--lines", "--bytes")
+        if not after_option and re.fullmatch(f"[{signs}][0-9]+", arg):
+            arg = "-n" + (arg if arg[0] == "+" else arg[1:])
+        out.append(arg)
+    return out
 
 
 @program("head")
 def head(inv: Invocation) -> int:
     long = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "v"}
-    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:]), "n:c:qv", long)
+    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:], "-"), "n:c:qv", long)
     mode, sign, count = "n", "", 10
     headers = len(operands) > 1
     for key, value in opts:
         if key in ("n", "c"):
             mode = key
-            sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
+            try:
+                sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
+            except _BadCount as exc:
+                inv.err(str(exc))
+                return 1
         elif key == "q":
             headers = False
         elif key == "v":
@@ -199,7 +214,7 @@ def _first_lines(source: Source, count: int) -> bytes:
 @program("tail")
 def tail(inv: Invocation) -> int:
     long = {"lines=": "n", "bytes=": "c", "quiet": "q", "verbose": "v", "follow": "f"}
-    args = [f"-n{a[1:]}" if re.fullmatch(r"[-+][0-9]+", a) else a for a in inv.argv[1:]]
+    args = _numeric_shortcut(inv.argv[1:], "-+")
     opts, operands = getopt(inv, args, "n:c:qvfF", long)
     mode, sign, count = "n", "", 10
     headers = len(operands) > 1
@@ -207,7 +222,11 @@ def tail(inv: Invocation) -> int:
     for key, value in opts:
         if key in ("n", "c"):
             mode = key
-            sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
+            try:
+                sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
+            except _BadCount as exc:
+                inv.err(str(exc))
+                return 1
         elif key == "q":
             headers = False
         elif key == "v":
