@@ -93,6 +93,7 @@ def test_workdir_makes_a_layer_unless_root(engine, context):
 
 
 def test_relative_workdir_and_copy_destination(engine, context):
+    # convert.go dispatchWorkdir (system.NormalizeWorkdir) and pathRelativeToWorkingDir
     ctx = context(
         {
             "a.txt": "a",
@@ -150,6 +151,7 @@ def test_missing_copy_source(engine, context):
 
 
 def test_missing_dockerfile(engine, context):
+    # the text as users see it, e.g. setube/stb#8 and mythrantic/ollama-docker#28
     with pytest.raises(BuildError) as caught:
         build(engine, context({}))
     assert caught.value.message == (
@@ -295,6 +297,7 @@ def _digest(engine, name):
 
 
 def test_target_builds_only_the_needed_stages(engine, context, runner):
+    # convert.go allReachableStages / resolveTarget (with util/suggest's "did you mean")
     ctx = context(
         {
             "Dockerfile": "FROM alpine AS one\nRUN echo one\nFROM alpine AS two\n"
@@ -315,7 +318,7 @@ def test_target_builds_only_the_needed_stages(engine, context, runner):
 
 
 def test_labels_are_padded_and_expand_variables(engine, context):
-    # convert.go prefixCommand (`%*d`) and processCmdEnv
+    # convert.go prefixCommand (`%*d` with the width of n) and processCmdEnv (§3.3)
     lines = "".join(f"RUN echo {i}\n" for i in range(9))
     ctx = context({"Dockerfile": f"FROM alpine\nENV DIR=/app\nWORKDIR $DIR\n{lines}"})
     names = steps(build(engine, ctx))
@@ -344,6 +347,7 @@ def test_copy_from_an_image_names_the_stage(engine, context):
 
 
 def test_moved_tag_leaves_the_old_image_dangling(engine, context):
+    # §7.8: `docker build -t x` just moves a name; the previous image becomes <none>:<none>
     ctx = context({"Dockerfile": "FROM alpine\nLABEL v=1\n"})
     first = build(engine, ctx, tags=["demo:1"]).image
     context({"Dockerfile": "FROM alpine\nLABEL v=2\n"})
@@ -354,6 +358,7 @@ def test_moved_tag_leaves_the_old_image_dangling(engine, context):
 
 
 def test_metadata_instructions(engine, context):
+    # §2.2 BuildKit column: `USER %v`, `VOLUME %v`, `SHELL %v`, `HEALTHCHECK %+v`, ...
     ctx = context(
         {
             "Dockerfile": "FROM alpine\nUSER app\nVOLUME /data /logs\nSTOPSIGNAL SIGINT\n"
@@ -388,6 +393,8 @@ def test_metadata_instructions(engine, context):
 
 
 def test_onbuild_triggers_run_in_the_child_build(engine, context, runner):
+    # convert.go initOnBuildTriggers: triggers run first, counted in n, labelled ONBUILD; the
+    # child's config drops them (dispatchState.init)
     ctx = context({"Dockerfile": "FROM alpine\nONBUILD RUN echo child > /marker\n"})
     build(engine, ctx, tags=["parent"])
     context({"Dockerfile": "FROM parent\nRUN echo own\n"})
