@@ -27,13 +27,15 @@ class Completed:
     exit_code: int
     stdout: bytes = b""
     stderr: bytes = b""
+    # A program that has not ended (a detached server): its container stays "running".
+    running: bool = False
 
 
 class ExecNotFound(Exception):
-    """argv[0] is not in the container (e.g. `/bin/sh` on `FROM scratch`): the runtime cannot start it.
+    """argv[0] is not in the container (e.g. `/bin/sh` on `FROM scratch`): it cannot start.
 
     Docker reports this from runc as `exec: "/bin/sh": stat /bin/sh: no such file or directory`
-    (or `executable file not found in $PATH` for a bare name); the engine words the surrounding error.
+    (or `executable file not found in $PATH` for a bare name); the engine words the rest.
     """
 
     def __init__(self, program: str, message: str) -> None:
