@@ -94,6 +94,7 @@ def build(
     except BuildError as error:
         error.dockerfile = session.dockerfile_name
         error.vertices = session.vertices
+        error.source = session.source
         raise
 
 
@@ -113,6 +114,7 @@ class _Build(LayerSteps):
         self.dockerfile_path = "/" + dockerfile.lstrip("/")
         self.dockerfile_name = posixpath.basename(dockerfile)
         self.dockerfile_text: str | None = None
+        self.source: str | None = None  # the Dockerfile as read
         self.build_args = build_args
         self.cache = BuildCache(engine.build_cache, disabled=no_cache)
         self.vertices: list[Vertex] = []
@@ -161,7 +163,8 @@ class _Build(LayerSteps):
             vertex.error = f"failed to read dockerfile: open {name}: no such file or directory"
             raise solve_error(vertex.error) from None
         vertex.details.append(f"transferring dockerfile: {size_text(len(data))} done")
-        return data.decode(errors="replace")
+        self.source = data.decode(errors="replace")
+        return self.source
 
     def _ignore_file(self) -> bytes | None:
         """`<Dockerfile>.dockerignore` next to the Dockerfile wins over the context's

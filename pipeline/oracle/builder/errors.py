@@ -22,6 +22,7 @@ class BuildError(Exception):
         self.vertex = vertex
         self.dockerfile = dockerfile
         self.vertices: list = []  # the progress up to the failure (build.py fills it in)
+        self.source: str | None = None  # the Dockerfile text, for the `>>>` excerpt
 
     @property
     def line(self) -> int | None:

@@ -120,6 +120,7 @@ def test_run_on_scratch_fails_like_runc(engine, context):
         "or directory"
     )
     assert error.line == 2
+    assert error.source.splitlines()[error.line - 1] == "RUN echo hi"  # for the >>> excerpt
     assert error.vertex == "[1/1] RUN echo hi"
     assert error.vertices[-1].error.startswith('process "/bin/sh -c echo hi"')
 
