@@ -270,7 +270,7 @@ def _targets(inv: Invocation, operands: list[str], what: str) -> list[tuple[str,
     if len(sources) > 1 and not dest_is_dir:
         try:
             inv.stat(dest)
-            inv.err(f"target {quote(dest)} is not a directory")
+            inv.err(f"target {quote(dest)}: Not a directory")
         except FsError as exc:
             inv.err(f"target {quote(dest)}: {exc.strerror}")
         return None
@@ -363,6 +363,9 @@ def _copy_entry(inv: Invocation, src: str, dest: str, stat: Stat, keys: set[str]
         return 0
     if existing is not None and existing.kind == "dir":
         inv.err(f"cannot overwrite directory {quote(dest)} with non-directory")
+        return 1
+    if dest.endswith("/") and existing is None:
+        inv.err(f"cannot create regular file {quote(dest)}: Not a directory")
         return 1
     try:
         if stat.kind == "symlink":

@@ -724,15 +724,30 @@ def _canonical(inv: Invocation, name: str, mode: str) -> str | None:
     resolve = getattr(inv.fs, "resolve", None)
     try:
         resolved = resolve(path) if resolve is not None else normalise(path)
-        inv.fs.stat(resolved, follow_symlinks=False)
-        return resolved
     except FsError:
-        if mode == "e":
+        if mode != "m":
             return None
-        if mode == "m":
-            return path
-        parent = _canonical(inv, dirname(path), "e")
-        return None if parent is None else join(parent, basename(path))
+        return path
+    if _lexists(inv, resolved) or mode == "m":
+        return resolved
+    if mode == "f" and _is_directory(inv, dirname(resolved)):
+        return resolved
+    return None
+
+
+def _lexists(inv: Invocation, path: str) -> bool:
+    try:
+        inv.fs.stat(path, follow_symlinks=False)
+    except FsError:
+        return False
+    return True
+
+
+def _is_directory(inv: Invocation, path: str) -> bool:
+    try:
+        return inv.fs.stat(path).kind == "dir"
+    except FsError:
+        return False
 
 
 @program("realpath")

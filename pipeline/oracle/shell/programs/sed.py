@@ -14,7 +14,12 @@ from pipeline.oracle.shell.regex import RegexError, compile_regex, latin1, subst
 
 
 class SedError(Exception):
-    """`sed: -e expression #1, char 5: unterminated `s' command`."""
+    """`sed: -e expression #1, char 5: unterminated `s' command`; status 1, or 4 for the
+    errors GNU sed reports with panic() (a missing label)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -57,8 +62,9 @@ class _ScriptParser:
         self.commands: list[SedCommand] = []
         self.blocks: list[int] = []
 
-    def fail(self, message: str) -> SedError:
-        return SedError(f"-e expression #{self.expression}, char {self.i}: {message}")
+    def fail(self, message: str, position: int | None = None) -> SedError:
+        where = self.i if position is None else position
+        return SedError(f"-e expression #{self.expression}, char {where}: {message}")
 
     def peek(self) -> str:
         return self.s[self.i] if self.i < len(self.s) else ""
@@ -79,7 +85,7 @@ class _ScriptParser:
                 continue
             self.command()
         if self.blocks:
-            raise self.fail("unmatched `{'")
+            raise self.fail("unmatched `{'", position=0)
         if self.resolve:
             self._resolve_labels()
         return self.commands
@@ -128,15 +134,13 @@ class _ScriptParser:
             cmd.text = self.label()
         elif name in "wr":
             cmd.text = self.filename()
-        elif name in "qQlL":
+        elif name in "qQl":
             self.skip_space()
             digits = ""
             while self.peek().isdigit():
                 digits += self.peek()
                 self.i += 1
-            cmd.exit_code = int(digits or 0)
-            if name in "lL":
-                raise NotSimulated("sed: the l command is not simulated by the oracle")
+            cmd.exit_code = int(digits or 0)  # for `l`: the line length
             self.end_of_command()
         elif name == "s":
             self.substitution(cmd)
@@ -155,7 +159,7 @@ class _ScriptParser:
         c = self.peek()
         if c in ("", "\n", ";", "}", "#"):
             return
-        raise self.fail("extra characters after command")
+        raise self.fail("extra characters after command", position=self.i + 1)
 
     def address(self, first: bool) -> Address | None:
         c = self.peek()
@@ -361,9 +365,26 @@ class _ScriptParser:
                 elif cmd.text in labels:
                     cmd.target = labels[cmd.text]
                 else:
-                    raise SedError(
-                        f"-e expression #1, char 0: can't find label for jump to `{cmd.text}'"
-                    )
+                    raise SedError(f"can't find label for jump to `{cmd.text}'", status=4)
+
+
+_L_ESCAPES = {"\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
+_L_ESCAPES |= {"\t": "\\t", "\v": "\\v"}
+
+
+def _unambiguous(text: str, width: int) -> str:
+    """The `l` command: escapes, octal for other non-printables, lines cut with `\\` so that
+    each is shorter than `width`, and a final `$`."""
+    pieces = [_L_ESCAPES.get(c) or (c if " " <= c <= "~" else f"\\{ord(c):03o}") for c in text]
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if width > 1 and len(current) + len(piece) > width - 1:
+            lines.append(current + "\\")
+            current = ""
+        current += piece
+    lines.append(current + "$")
+    return "\n".join(lines)
 
 
 def _unescape(text: str) -> str:
@@ -503,6 +524,8 @@ class _Run:
                 break
             elif name == "p":
                 self.emit(out, self.space)
+            elif name == "l":
+                self.emit(out, _unambiguous(self.space, cmd.exit_code or 70))
             elif name == "P":
                 self.emit(out, self.space.split("\n", 1)[0])
             elif name == "n":
@@ -761,7 +784,7 @@ def sed(inv: Invocation) -> int:
         commands = _ScriptParser(latin1("\n".join(scripts)), extended, 1).parse()
     except SedError as exc:
         inv.err(str(exc))
-        return 1
+        return exc.status
     runner = _Run(inv, commands, quiet)
     status = 0
     try:
