@@ -54,3 +54,5 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   `.remove_volume(name)`, `.prune_volumes()`, `.system_df()`.
 - `catalogue`: the fixture base images (data in `catalogue/*.json`), `catalogue.install(store)`.
 """
+
+__version__ = "0.1.0"  # part of every scenario-cache key: bump when answers may change
