@@ -1,0 +1,222 @@
+"""Verification: every question's oracle scenario is run, and its output must be the answer key.
+
+oracle-scenarios.md, rules 2 to 5 and 7. A scenario runs in a fresh world; its answer is the
+last command's standard output, stripped, and a question with N gaps takes its first N lines.
+Each correct answer must equal its gap's line and no distractor may equal any of them, compared
+as text once Markdown is taken away (inline code, emphasis, escapes) and white space is folded.
+A question without a scenario stays "unverified", an error only under `--strict`.
+
+The outcome of each card lands in `card.verification`; problems come back as diagnostics at the
+scenario's line (a wrong key or a right distractor) or at the failing command's line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import diagnostics as diags
+from pipeline.card import FOOTNOTE, Card, CardAnswer, Scenario, Verification
+from pipeline.diagnostics import Diagnostic
+from pipeline.oracle.scenario import ScenarioSyntaxError, World, run_scenario
+from pipeline.scenario_cache import FailedCommand, Outcome, ScenarioCache, default_cache_dir
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildContext
+
+MISMATCH = "oracle-mismatch"
+DISTRACTOR = "oracle-distractor"
+SCENARIO = "oracle-scenario"
+UNVERIFIED = "oracle-unverified"
+_SPACES = re.compile(r"\s+")
+_SHOWN = 300  # characters of standard error a one-line diagnostic quotes
+
+
+def _new_world() -> World:
+    """A fresh world whose host shell has `docker` (the one place that knows how to make one)."""
+    try:
+        from pipeline.oracle.world import new_world
+    except ImportError:  # the docker command is not there yet: shell-only scenarios still run
+        return World.fresh()
+    return new_world()
+
+
+# -- running scenarios ---------------------------------------------------------------------------
+
+
+def run(text: str) -> Outcome:
+    """Run one scenario in a fresh world; line numbers count from its first line."""
+    try:
+        result = run_scenario(text, _new_world(), first_line=1)
+    except ScenarioSyntaxError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        return Outcome("", FailedCommand(exc.line, "", "not a scenario line", message))
+    failed = result.failure
+    if failed is None:
+        return Outcome(result.answer)
+    command = failed.command
+    return Outcome(
+        result.answer, FailedCommand(command.line, command.text, failed.reason, failed.stderr)
+    )
+
+
+@dataclass
+class Verifier:
+    """Runs scenarios (through the cache when there is one) and judges cards."""
+
+    cache: ScenarioCache | None = None
+    runs: int = 0  # scenarios actually run, not served by the cache
+    _seen: dict[str, Outcome] = field(default_factory=dict)  # the same text twice runs once
+
+    def outcome(self, text: str) -> Outcome:
+        if text in self._seen:
+            return self._seen[text]
+        outcome = self.cache.get(text) if self.cache else None
+        if outcome is None:
+            self.runs += 1
+            outcome = run(text)
+            if self.cache:
+                self.cache.put(text, outcome)
+        self._seen[text] = outcome
+        return outcome
+
+    def verify(self, card: Card) -> list[Diagnostic]:
+        """Judge one question card; fills in `card.verification`."""
+        if card.kind == FOOTNOTE or card.oracle is None:
+            card.verification = Verification("unverified")
+            return []
+        try:
+            outcome = self.outcome(card.oracle.text)
+        except Exception as exc:  # a bug in the oracle: this card only, and said so
+            card.verification = Verification("failing", None, f"internal error: {exc}")
+            problem = diags.internal_error(card.path, exc)
+            return [_at(problem, card.oracle.line)]
+        problems = judge(card, card.oracle, outcome)
+        status = "failing" if problems else "verified"
+        message = "\n".join(p.message for p in problems) or None
+        card.verification = Verification(status, outcome.answer, message)
+        return problems
+
+    def verify_all(self, cards: Iterable[Card]) -> list[Diagnostic]:
+        return diags.ordered(p for card in cards for p in self.verify(card))
+
+
+def _at(problem: Diagnostic, line: int) -> Diagnostic:
+    return Diagnostic(problem.path, line, 1, problem.severity, problem.message, problem.rule)
+
+
+# -- judging ------------------------------------------------------------------------------------
+
+
+def judge(card: Card, scenario: Scenario, outcome: Outcome) -> list[Diagnostic]:
+    """The diagnostics a question gets from its scenario's outcome (none: verified)."""
+    if outcome.failure is not None:
+        return [_scenario_failed(card, scenario, outcome.failure)]
+    correct = [a for a in card.answers if a.correct]
+    gaps = card.gaps or len(correct)
+    outputs = outcome.lines(gaps) + [""] * (gaps - len(outcome.lines(gaps)))
+    expected = [normalise(line) for line in outputs]
+    problems = []
+    for index, (answer, output) in enumerate(zip(correct, expected, strict=False), 1):
+        if answer_text(answer) != output:
+            where = f"gap {index} of {gaps}: " if gaps > 1 else ""
+            message = (
+                f"{where}the oracle's output is {_quote(output)} but the answer key says "
+                f"{_quote(answer_text(answer))}"
+            )
+            problems.append(diags.error(card.path, scenario.line, message, MISMATCH))
+    for answer in card.answers:
+        if answer.correct or answer_text(answer) not in expected:
+            continue
+        index = expected.index(answer_text(answer)) + 1
+        where = f" for gap {index}" if gaps > 1 else ""
+        message = (
+            f"the distractor {_quote(answer_text(answer))} is what the oracle outputs{where}: "
+            "a wrong answer must not be right"
+        )
+        problems.append(diags.error(card.path, scenario.line, message, DISTRACTOR))
+    return problems
+
+
+def _scenario_failed(card: Card, scenario: Scenario, failure: FailedCommand) -> Diagnostic:
+    line = scenario.line + failure.line - 1
+    stderr = " | ".join(s for s in (x.strip() for x in failure.stderr.splitlines()) if s)
+    if len(stderr) > _SHOWN:
+        stderr = stderr[: _SHOWN - 1] + "…"
+    if not failure.command:  # the transcript itself is malformed
+        message = f"the oracle scenario cannot be read: {stderr}"
+    else:
+        command = failure.command.split("\n", 1)[0]
+        detail = f"; stderr: {stderr}" if stderr else ""
+        message = f"the oracle scenario failed at `{command}` ({failure.reason}){detail}"
+    return diags.error(card.path, line, message, SCENARIO)
+
+
+def unverified(cards: Iterable[Card]) -> list[Diagnostic]:
+    """`--strict`: a question no scenario proves is an error, at the question's line."""
+    return [
+        diags.error(card.path, card.source.line, "this question has no oracle scenario", UNVERIFIED)
+        for card in cards
+        if card.kind != FOOTNOTE and card.verification.status == "unverified"
+    ]
+
+
+# -- comparing (rule 3) ---------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Surrounding white space removed, every run of white space folded to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def answer_text(answer: CardAnswer) -> str:
+    """An answer item as plain text: its rendered HTML without tags, so code spans, emphasis and
+    backslash escapes are gone exactly as Markdown reads them (`` `my_app` `` is `my_app`)."""
+    return normalise(_plain(answer.html))
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+# -- the build stage ----------------------------------------------------------------------------
+
+
+def verify_stage(ctx: BuildContext) -> None:
+    """Run every question's scenario (through the cache); any failing question stops the build."""
+    from pipeline.build import BuildFailed
+
+    assert ctx.checked is not None
+    verifier = Verifier(ScenarioCache(cache_dir(ctx.source, ctx.cache_dir)))
+    problems = verifier.verify_all(ctx.checked.cards)
+    if ctx.strict:
+        problems += unverified(ctx.checked.cards)
+    ctx.diagnostics = diags.ordered([*ctx.diagnostics, *problems])
+    if diags.has_errors(problems):
+        raise BuildFailed
+
+
+def cache_dir(source: Path, given: Path | None = None) -> Path:
+    """`--cache-dir` if given, else `.cache/oracle` in the project root of `source`."""
+    return given if given is not None else default_cache_dir(source)
