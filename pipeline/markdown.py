@@ -19,6 +19,8 @@ import mistune
 from mistune.core import BlockState, InlineState
 from mistune.util import escape as escape_text
 
+from pipeline import highlight
+
 Token = dict[str, Any]
 
 GAP = "???"
@@ -76,9 +78,10 @@ class LessonRenderer(mistune.HTMLRenderer):
         )
 
     def block_code(self, code: str, info: str | None = None, gap_start: int = 0) -> str:
+        source = code.replace(GAP, "\0")
+        html = highlight.code_block(source, info) or super().block_code(source, info)
         if GAP not in code:
-            return super().block_code(code, info)
-        html = super().block_code(code.replace(GAP, "\0"), info)
+            return html
         parts = html.split("\0")
         marked = [parts[0]]
         for offset, part in enumerate(parts[1:]):
