@@ -37,6 +37,7 @@ class Limits:
     max_depth: int = 40  # nesting of parsing, `$(...)`, `sh -c`, functions, `eval`
     max_script_bytes: int = 256 << 10  # the text of one script
     max_arguments: int = 10_000  # fields one command line may expand to (globs, "$@")
+    max_work_bytes: int = 512 << 20  # bytes programs read and scan, over the whole scenario
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Budget:
     limits: Limits = field(default_factory=Limits)
     steps: int = 0
     iterations: int = 0
+    work: int = 0
 
     def step(self) -> None:
         self.steps += 1
@@ -57,6 +59,14 @@ class Budget:
         if self.iterations > self.limits.max_loop_iterations:
             raise LimitExceeded(
                 "max_loop_iterations", self.limits.max_loop_iterations, "loop iterations"
+            )
+
+    def charge(self, size: int) -> None:
+        """Bytes a program reads or scans: bounds the time text tools can take."""
+        self.work += size
+        if self.work > self.limits.max_work_bytes:
+            raise LimitExceeded(
+                "max_work_bytes", self.limits.max_work_bytes, "bytes read by programs"
             )
 
     def check_depth(self, depth: int) -> None:

@@ -186,15 +186,31 @@ def compile_regex(pattern: str, extended: bool, ignore_case: bool = False) -> re
         raise RegexError(str(exc)) from exc
 
 
+_EMPTY_RISK = ("\\b", "\\B", "(?<", "(?=", "(?!", "\\Z", "$")
+
+
+def never_empty(regex: re.Pattern[str]) -> bool:
+    """True when the regex cannot match an empty string anywhere: then Python's re.sub and
+    POSIX agree, and the fast C path is safe."""
+    return regex.fullmatch("") is None and not any(t in regex.pattern for t in _EMPTY_RISK)
+
+
 def substitute(
     regex: re.Pattern[str],
-    replace: Callable[[re.Match[str]], str],
+    replace: Callable[[re.Match[str]], str] | str,
     text: str,
     nth: int,
     every: bool,
 ) -> tuple[str, bool]:
     """sed's s///: replace the nth match, or every match from the nth on; an empty match right
-    after a previous match is not a match (so `s/a*/X/g` turns `aaa` into `X`, as in GNU)."""
+    after a previous match is not a match (so `s/a*/X/g` turns `aaa` into `X`, as in GNU).
+    `replace` is a function of the match, or a re.sub template."""
+    if nth == 1 and never_empty(regex):
+        new, count = regex.subn(replace, text, count=0 if every else 1)
+        return new, count > 0
+    if isinstance(replace, str):
+        template = replace
+        replace = lambda m: m.expand(template)  # noqa: E731
     out: list[str] = []
     pos = 0
     count = 0

@@ -57,7 +57,7 @@ class Source:
 
     def _endless_error(self) -> LimitExceeded:
         cap = self.budget.limits.max_pipe_bytes
-        what = "yes" if self.endless == "repeat" else f"/dev/{self.endless}"
+        what = {"repeat": "yes", "zero": "/dev/zero"}.get(self.endless or "", "/dev/urandom")
         return LimitExceeded("max_pipe_bytes", cap, f"reading the endless output of {what}")
 
     def _tail(self, start: int, length: int) -> bytes:
@@ -78,6 +78,7 @@ class Source:
 
     def read(self, length: int) -> bytes:
         """Up to `length` bytes from the offset (enough for `head -c`)."""
+        self.budget.charge(min(length, 1 << 16))
         data = self.content.read(self.offset, length)
         if self.endless and len(data) < length:
             start = self.offset + len(data) - self.content.size
@@ -89,7 +90,9 @@ class Source:
         if not self.endless:
             rest = self.content.slice(self.offset) if self.offset else self.content
             self.offset = self.content.size
-            yield from rest.chunks(chunk_size)
+            for chunk in rest.chunks(chunk_size):
+                self.budget.charge(len(chunk))
+                yield chunk
             return
         cap = self.budget.limits.max_pipe_bytes
         while self.offset < cap:
@@ -115,6 +118,7 @@ class Source:
         if self.endless:
             raise self._endless_error()
         self.budget.check_bytes(self.size or 0, "max_pipe_bytes", "input read whole")
+        self.budget.charge(self.size or 0)
         data = self.content.read(self.offset)
         self.offset = self.content.size
         return data

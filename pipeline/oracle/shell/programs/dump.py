@@ -58,7 +58,9 @@ def od(inv: Invocation) -> int:
     for key, value in opts:
         if key == "A":
             if value not in ("o", "d", "x", "n"):
-                raise UsageError(f"invalid output address radix '{value}'; it must be one character from [doxn]")
+                raise UsageError(
+                    f"invalid output address radix '{value}'; it must be one character from [doxn]"
+                )
             radix = value
         elif key == "t":
             types.append(_od_type(value))

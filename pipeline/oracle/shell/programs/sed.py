@@ -419,6 +419,21 @@ def _parse_replacement(text: str) -> list[tuple[str, object]]:
     return parts
 
 
+def _template(parts: list[tuple[str, object]], regex: re.Pattern[str]) -> str | None:
+    """The replacement as a re.sub template (C speed), when it has no case conversion."""
+    out: list[str] = []
+    for kind, value in parts:
+        if kind == "case":
+            return None
+        if kind == "group":
+            if int(value) > regex.groups:  # type: ignore[arg-type]
+                return None  # let the slow path report the invalid reference
+            out.append(f"\\g<{value}>")
+        else:
+            out.append(str(value).replace("\\", "\\\\"))
+    return "".join(out)
+
+
 def _expand_replacement(parts: list[tuple[str, object]], match: re.Match[str]) -> str:
     out: list[str] = []
     mode = ""  # U or L until E
@@ -588,9 +603,13 @@ class _Run:
 
     def substitute(self, cmd: SedCommand, out: list[str]) -> None:
         regex = self.regex_for(cmd.regex, cmd.empty_regex)
+        self.inv.budget.charge(len(self.space))
+        template = _template(cmd.replacement, regex)
         new, done = substitute(
             regex,
-            lambda m: _expand_replacement(cmd.replacement, m),
+            template
+            if template is not None
+            else (lambda m: _expand_replacement(cmd.replacement, m)),
             self.space,
             cmd.nth,
             cmd.global_,

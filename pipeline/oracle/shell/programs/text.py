@@ -17,8 +17,6 @@ from pipeline.oracle.shell.programs.base import (
 )
 from pipeline.oracle.shell.streams import Source
 
-WHITESPACE = b" \t\n\v\f\r"
-
 
 def _inputs(inv: Invocation, operands: list[str]) -> list[tuple[str, Source | FsError]]:
     out: list[tuple[str, Source | FsError]] = []
@@ -88,31 +86,64 @@ def _wc_width(inputs: list[tuple[str, Source | FsError]], counts: int) -> int:
     return max(len(str(total)), minimum)
 
 
+_SPACE = b" \t\n\v\f\r"
+# C-locale bytes that neither start nor end a word and take no column: controls and >= 0x80
+_OTHER = bytes(b for b in range(256) if b not in _SPACE and not 0x21 <= b <= 0x7E and b != 0x20)
+_WORD = re.compile(rb"[^ \t\n\v\f\r]+")
+
+
+class _WcState:
+    """coreutils 9.1 wc: a word starts at a printable byte; white space ends it; other bytes
+    (controls, NULs, bytes >= 0x80) do neither and have no width."""
+
+    def __init__(self) -> None:
+        self.lines = self.words = self.size = self.longest = self.column = 0
+        self.in_word = False
+
+    def feed(self, chunk: bytes, widths: bool) -> None:
+        self.size += len(chunk)
+        self.lines += chunk.count(b"\n")
+        visible = chunk.translate(None, _OTHER)
+        if visible:
+            found = len(_WORD.findall(visible))
+            if self.in_word and visible[:1] not in (b" ", b"\t", b"\n", b"\v", b"\f", b"\r"):
+                found -= 1
+            self.words += max(found, 0)
+            self.in_word = visible[-1:] not in (b" ", b"\t", b"\n", b"\v", b"\f", b"\r")
+        if widths:
+            for byte in visible:
+                if byte == 10:
+                    self.longest = max(self.longest, self.column)
+                    self.column = 0
+                elif byte == 9:
+                    self.column += 8 - self.column % 8
+                elif byte not in (11, 12, 13):
+                    self.column += 1
+
+    def skip(self, size: int) -> None:
+        """A run of NUL bytes: it only adds to the size."""
+        self.size += size
+
+
 def _wc_counts(source: Source, order: list[str]) -> list[int]:
     if order == ["c"] and not source.endless:
         return [source.size or 0]  # a size, never the bytes: `wc -c big` costs nothing
-    lines = words = size = longest = 0
-    in_word = False
-    current = 0
-    for chunk in source.chunks():
-        size += len(chunk)
-        lines += chunk.count(b"\n")
-        if "w" in order or "L" in order:
-            for byte in chunk:
-                space = byte in WHITESPACE
-                if not space and not in_word:
-                    words += 1
-                in_word = not space
-                if "L" in order:
-                    if byte == 10:
-                        longest = max(longest, current)
-                        current = 0
-                    elif byte == 9:
-                        current += 8 - current % 8
-                    elif not space or byte == 32:
-                        current += 1
-    longest = max(longest, current)
-    values = {"l": lines, "w": words, "c": size, "m": size, "L": longest}
+    state = _WcState()
+    widths = "L" in order
+    if not source.endless:
+        # Walk the lazy content: zero runs (a 1 GiB `truncate`) are counted, never read.
+        for piece in source.as_content().pieces():
+            if isinstance(piece, int):
+                state.skip(piece)
+            else:
+                source.budget.charge(len(piece))
+                state.feed(piece, widths)
+    else:
+        for chunk in source.chunks():
+            state.feed(chunk, widths)
+    state.longest = max(state.longest, state.column)
+    values = {"l": state.lines, "w": state.words, "c": state.size, "m": state.size}
+    values["L"] = state.longest
     return [values[k] for k in order]
 
 
