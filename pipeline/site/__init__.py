@@ -1,0 +1,22 @@
+"""The static study site (`dist/site/`): an index, one page per lesson, interactive quizzes.
+
+`site_stage` is the build's stage; `write_site` does the work for any checked course.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.site.writer import SITE, write_site
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildContext
+
+__all__ = ["SITE", "site_stage", "write_site"]
+
+
+def site_stage(ctx: BuildContext) -> None:
+    """`site/`: the study pages, from the checked course and its cards."""
+    assert ctx.checked is not None
+    write_site(ctx.checked.curriculum, ctx.checked.cards, ctx.staging / SITE)
+    ctx.written.append(SITE)

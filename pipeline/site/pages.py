@@ -1,0 +1,315 @@
+"""The site's pages as plain data: what the templates show, already sanitised.
+
+Built from the checked course (the tree, the lessons, the cards) and nothing else. Every piece of
+lesson HTML passes through `sanitise.clean` here, and every piece of lesson text is left as text
+for Jinja to escape, so the templates never see anything a lesson could make active.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from pipeline.card import FOOTNOTE, Card
+from pipeline.course import Curriculum
+from pipeline.lesson import QUESTION_SECTIONS, REVISION, Lesson, Question
+from pipeline.manifest import Manifest
+from pipeline.site.footnotes import FootnoteLinker
+from pipeline.site.sanitise import clean, plain_text, safe_url
+
+LESSONS = "lessons"
+# Enki's question formats (front matter `practiceQuestion.formats`), as the quiz's answer modes.
+FORMATS = {"fill-in-the-gap": "choose", "type-in-the-gap": "type"}
+STATUS_LABELS = {
+    "verified": "Checked by the oracle",
+    "failing": "The oracle disagrees with this answer",
+    "unverified": "Not checked yet",
+}
+
+Rewrite = Callable[[str], str]  # extra HTML treatment of one lesson's fragments (images)
+
+
+@dataclass
+class Option:
+    """One answer shown as a choice; `gap` is the gap it fills when it is a correct answer."""
+
+    html: Markup
+    text: str  # what a learner would type
+    gap: int | None = None
+
+
+@dataclass
+class Evidence:
+    """The oracle's scenario and what it printed, shown once the learner has answered."""
+
+    scenario: str
+    status: str
+    output: str | None
+    message: str | None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class Quiz:
+    """A question of the Practice, Revision or Quiz section, ready to be answered on a page."""
+
+    id: str
+    kind: str
+    section: str
+    lesson: str
+    lesson_title: str
+    lesson_href: str
+    html: Markup
+    gaps: int
+    options: list[Option]
+    modes: list[str]  # "choose", "type": the first one is where the learner starts
+    headline: Markup | None = None
+    evidence: Evidence | None = None
+
+    @property
+    def anchor(self) -> str:
+        """An id for the page: the card id with anything unusual replaced."""
+        return "q-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in self.id)
+
+    @property
+    def answers(self) -> list[Option]:
+        """The correct options in gap order."""
+        return sorted((o for o in self.options if o.gap is not None), key=lambda o: o.gap or 0)
+
+
+@dataclass
+class LinkView:
+    name: str
+    url: str | None  # None when the link is not one a learner may follow
+    nature: str
+
+
+@dataclass
+class FootnoteView:
+    number: int
+    title: Markup
+    html: Markup
+    references: list[str] = field(default_factory=list)  # ids of the references on the page
+
+
+@dataclass
+class SectionView:
+    name: str
+    html: Markup
+
+
+@dataclass
+class LessonEntry:
+    """A lesson as the index lists it."""
+
+    slug: str
+    title: str
+    title_html: Markup
+    href: str  # from the site's root
+    category: str | None
+    questions: list[str]  # the card ids whose progress the index shows
+
+
+@dataclass
+class LessonPage:
+    entry: LessonEntry
+    trail: list[str]  # topic, course, workout names above the lesson
+    links: list[LinkView]
+    sections: list[SectionView]
+    quizzes: list[Quiz]
+    footnotes: list[FootnoteView]
+    previous: LessonEntry | None = None
+    next: LessonEntry | None = None
+
+
+@dataclass
+class WorkoutNode:
+    name: str
+    description: str | None
+    lessons: list[LessonEntry]
+
+
+@dataclass
+class CourseNode:
+    name: str
+    description: str | None
+    workouts: list[WorkoutNode]
+
+
+@dataclass
+class TopicNode:
+    name: str
+    description: str | None
+    courses: list[CourseNode]
+
+
+@dataclass
+class IndexPage:
+    title: str
+    description: str | None
+    topics: list[TopicNode]
+    unlisted: list[LessonEntry]
+    revision: list[Quiz]  # what "test me" draws from, from the whole course
+
+    @property
+    def lessons(self) -> list[LessonEntry]:
+        listed = [
+            lesson
+            for topic in self.topics
+            for course in topic.courses
+            for workout in course.workouts
+            for lesson in workout.lessons
+        ]
+        return listed + self.unlisted
+
+
+def lesson_href(slug: str) -> str:
+    return f"{LESSONS}/{quote(slug, safe='')}.html"
+
+
+def entry(lesson: Lesson, cards: list[Card]) -> LessonEntry:
+    category = lesson.metadata.get("category")
+    return LessonEntry(
+        slug=lesson.slug,
+        title=plain_text(clean(lesson.title_html)) if lesson.title_html else lesson.slug,
+        title_html=Markup(clean(lesson.title_html or lesson.slug)),
+        href=lesson_href(lesson.slug),
+        category=category if isinstance(category, str) else None,
+        questions=[card.id for card in cards if card.kind != FOOTNOTE],
+    )
+
+
+def modes(lesson: Lesson, kind: str) -> list[str]:
+    """How a question may be answered, from the lesson's `<kind>Question.formats`."""
+    settings = lesson.metadata.get(f"{kind}Question")
+    formats = settings.get("formats") if isinstance(settings, dict) else None
+    found = [FORMATS[f] for f in formats or [] if isinstance(f, str) and f in FORMATS]
+    return list(dict.fromkeys(found)) or ["choose"]
+
+
+def footnote_titles(lesson: Lesson) -> dict[int, str]:
+    return {note.number: plain_text(clean(note.title)) for note in lesson.footnotes}
+
+
+def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker) -> Quiz:
+    """The card as a quiz; correct answers fill the gaps in order, like Enki's `correctIndex`."""
+    options, gap = [], 0
+    for answer in card.answers:
+        html = clean(answer.html)
+        if answer.correct:
+            gap += 1
+        options.append(Option(Markup(html), plain_text(html), gap if answer.correct else None))
+    # A fixed shuffle (seeded by the id) so the page itself never lists the answer first;
+    # the script shuffles again at each try.
+    random.Random(hashlib.sha256(card.id.encode()).digest()).shuffle(options)
+    question = question_of(lesson, card)
+    headline = question.headline_html if question else None
+    evidence = None
+    if card.oracle is not None:
+        result = card.verification
+        evidence = Evidence(card.oracle.text, result.status, result.output, result.message)
+    return Quiz(
+        id=card.id,
+        kind=card.kind,
+        section=card.section,
+        lesson=lesson.slug,
+        lesson_title=entry(lesson, []).title,
+        lesson_href=lesson_href(lesson.slug),
+        html=linker.link(clean(card.html)),
+        gaps=card.gaps,
+        options=options,
+        modes=modes(lesson, card.kind),
+        headline=Markup(clean(headline)) if headline else None,
+        evidence=evidence,
+    )
+
+
+def question_of(lesson: Lesson, card: Card) -> Question | None:
+    """The lesson's question a card was made from (same section, same line)."""
+    return next(
+        (q for q in lesson.questions if q.section == card.section and q.line == card.source.line),
+        None,
+    )
+
+
+def lesson_page(
+    lesson: Lesson, cards: list[Card], trail: list[str], rewrite: Rewrite = str
+) -> LessonPage:
+    linker = FootnoteLinker(footnote_titles(lesson))
+    sections = [
+        SectionView(s.name, linker.link(rewrite(clean(s.html))))
+        for s in lesson.sections
+        if s.name not in QUESTION_SECTIONS and s.name != "Footnotes" and s.html.strip()
+    ]
+    quizzes = [quiz(card, lesson, linker) for card in cards if card.kind != FOOTNOTE]
+    footnotes, seen = [], set()
+    for note in lesson.footnotes:
+        if note.number in seen:
+            continue
+        seen.add(note.number)
+        title = Markup(clean(note.title))
+        html = linker.link(rewrite(clean(note.html)))
+        footnotes.append(FootnoteView(note.number, title, html))
+    for note in footnotes:  # after every fragment is linked, so that all references are known
+        note.references = linker.references.get(note.number, [])
+    links = [LinkView(link.name, safe_url(link.url), link.nature) for link in lesson.links]
+    return LessonPage(entry(lesson, cards), trail, links, sections, quizzes, footnotes)
+
+
+def _name(manifest: Manifest | None, slug: str) -> str:
+    return (manifest.name if manifest else None) or slug.replace("-", " ").capitalize()
+
+
+def _description(manifest: Manifest | None) -> str | None:
+    return manifest.description if manifest else None
+
+
+def pages(
+    curriculum: Curriculum, cards: list[Card], rewrite: Callable[[Lesson], Rewrite] | None = None
+) -> tuple[IndexPage, list[LessonPage]]:
+    """The index and one page per readable lesson, in course order."""
+    by_lesson: dict[str, list[Card]] = {}
+    for card in cards:
+        by_lesson.setdefault(card.lesson, []).append(card)
+    lesson_pages: list[LessonPage] = []
+    revision: list[Quiz] = []  # what "test me" draws from, its footnote links to the lesson
+
+    def page(lesson: Lesson, trail: list[str]) -> LessonEntry:
+        fix = rewrite(lesson) if rewrite else str
+        own = by_lesson.get(lesson.slug, [])
+        made = lesson_page(lesson, own, trail, fix)
+        lesson_pages.append(made)
+        linker = FootnoteLinker(footnote_titles(lesson), made.entry.href, anchors=False)
+        revision.extend(quiz(c, lesson, linker) for c in own if c.section == REVISION)
+        return made.entry
+
+    topics = []
+    for topic in curriculum.topics:
+        topic_name = _name(topic.manifest, topic.slug)
+        courses = []
+        for course in topic.courses:
+            course_name = _name(course.manifest, course.slug)
+            workouts = []
+            for workout in course.workouts:
+                workout_name = _name(workout.manifest, workout.slug)
+                trail = [topic_name, course_name, workout_name]
+                entries = [page(lesson, trail) for lesson in workout.lessons if lesson.readable]
+                workouts.append(WorkoutNode(workout_name, _description(workout.manifest), entries))
+            courses.append(CourseNode(course_name, _description(course.manifest), workouts))
+        topics.append(TopicNode(topic_name, _description(topic.manifest), courses))
+    unlisted = [page(lesson, []) for lesson in curriculum.unlisted if lesson.readable]
+
+    for before, after in zip(lesson_pages, lesson_pages[1:], strict=False):
+        before.next, after.previous = after.entry, before.entry
+    title = topics[0].name if len(topics) == 1 else "Study"
+    description = topics[0].description if len(topics) == 1 else None
+    index = IndexPage(title, description, topics, unlisted, revision)
+    return index, lesson_pages

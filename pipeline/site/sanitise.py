@@ -1,0 +1,62 @@
+"""Sanitising: everything a lesson says goes through here before it reaches a page.
+
+The Markdown renderer already escapes raw HTML and neutralises `javascript:` links; this is the
+second wall. nh3 keeps only the tags and attributes the renderer produces (and the classes the
+highlighter adds), so even a renderer bug cannot put a script or an event handler on the site.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import nh3
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_TAGS = {
+    *("p", "br", "hr", "em", "strong", "del", "code", "pre", "kbd", "samp", "blockquote"),
+    *("ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "span"),
+    *("div", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"),
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "span": {"data-gap"},
+    "sup": {"data-footnote"},
+    "*": {"class"},
+}
+# What the renderer and the highlighter produce; a lesson cannot add tags, so this is a backstop.
+_DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "noscript"}
+_TAG_PATTERN = re.compile(r"<[^>]*>")
+
+
+def clean(fragment: str) -> str:
+    """`fragment` (HTML from the Markdown renderer) with anything active removed."""
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_ATTRIBUTES,
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def safe_url(url: str) -> str | None:
+    """`url` if a learner may follow it (http, https, mailto), else None."""
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in SAFE_SCHEMES else None
+
+
+def plain_text(fragment: str) -> str:
+    """The text a reader sees in an HTML fragment, whitespace folded."""
+    text = html.unescape(_TAG_PATTERN.sub("", fragment))
+    return " ".join(text.split())
