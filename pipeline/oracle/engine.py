@@ -21,10 +21,12 @@ from pipeline.oracle.container import (
     find_executable,
     merge_env,
 )
+from pipeline.oracle.distribution import BlobMetadata
 from pipeline.oracle.filesystem import Tree
 from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.image import Image
 from pipeline.oracle.process import Completed, ExecNotFound, Runner
+from pipeline.oracle.registry import Registries
 from pipeline.oracle.store import ImageStore, StoreError
 from pipeline.oracle.volume import Mount, VolumeStore
 
@@ -161,12 +163,16 @@ class Engine:
     runner: Runner | None = None
     clock: Clock = field(default_factory=Clock)
     ids: Ids = field(default_factory=Ids)
+    # The world's registries (push/pull); engines of one world may share them.
+    registries: Registries = field(default_factory=Registries)
 
     def __post_init__(self) -> None:
         self.images = ImageStore(clock=self.clock.now)
         self.containers: dict[str, Container] = {}
         self.volumes = VolumeStore(self.clock.now, self.clock.epoch)
         self.build_cache: dict[Any, Any] = {}
+        # What the daemon knows of layer blobs in registries (distribution.py).
+        self.blob_metadata = BlobMetadata()
 
     @classmethod
     def with_catalogue(cls, runner: Runner | None = None, **kwargs: Any) -> Engine:
@@ -175,6 +181,7 @@ class Engine:
 
         engine = cls(runner=runner, **kwargs)
         install(engine.images)
+        engine.blob_metadata.record_catalogue()
         return engine
 
     # --- containers: lookup -----------------------------------------------------------------------
