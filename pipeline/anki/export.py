@@ -1,0 +1,153 @@
+"""The Anki export: one `.apkg` per course, read from the checked course and nothing else.
+
+Besides the course, it asks git (or the file system) when each note's lines last changed,
+and reads the images the lessons show. The link back to a lesson is the site's page
+(`lessons/<slug>.html`), under PIPELINE_SITE_URL when the publisher sets it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import genanki
+
+from pipeline import diagnostics as diags
+from pipeline.anki import deck as decks
+from pipeline.anki.changes import ChangeTimes
+from pipeline.anki.media import Media
+from pipeline.anki.note import TAG_KEYS, NoteSource, lesson_link, make_note
+from pipeline.anki.package import write_package
+from pipeline.card import FOOTNOTE, Card
+from pipeline.course import Curriculum
+from pipeline.diagnostics import Diagnostic
+from pipeline.lesson import FOOTNOTES, Lesson
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildContext
+
+SUFFIX = ".apkg"
+SITE_URL = "PIPELINE_SITE_URL"
+
+
+@dataclass
+class Exported:
+    files: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def anki_stage(ctx: BuildContext) -> None:
+    """The build stage: `<course>.apkg` files into the staging folder; bad images stop it."""
+    from pipeline.build import BuildFailed  # build.py imports this module
+
+    assert ctx.checked is not None
+    site = os.environ.get(SITE_URL, "").strip() or None
+    result = export(ctx.checked.curriculum, ctx.checked.cards, ctx.staging, ctx.epoch, site)
+    found = diags.strict(result.diagnostics) if ctx.strict else result.diagnostics
+    ctx.diagnostics = diags.ordered([*ctx.diagnostics, *found])
+    if diags.has_errors(found):
+        raise BuildFailed
+    ctx.written.extend(path.name for path in result.files)
+
+
+def export(
+    curriculum: Curriculum,
+    cards: list[Card],
+    folder: Path,
+    epoch: int | None = None,
+    site_url: str | None = None,
+) -> Exported:
+    """Write every package into `folder`; nothing is written when an image is bad."""
+    packages = decks.packages(curriculum)
+    media = {id(p): Media(p.folder) for p in packages}
+    for package in packages:
+        for lesson, _ in package.lessons:
+            media[id(package)].check_lesson(lesson, str(lesson.path))
+    problems = [d for m in media.values() for d in m.problems]
+    if diags.has_errors(problems):
+        return Exported([], problems)
+
+    by_lesson: dict[str, list[Card]] = {}
+    for card in cards:
+        by_lesson.setdefault(card.lesson, []).append(card)
+    times = ChangeTimes(epoch)
+    files = [
+        _write(package, media[id(package)], by_lesson, times, folder, site_url)
+        for package in packages
+    ]
+    return Exported(files, problems)
+
+
+def _write(
+    package: decks.Package,
+    media: Media,
+    by_lesson: dict[str, list[Card]],
+    times: ChangeTimes,
+    folder: Path,
+    site_url: str | None,
+) -> Path:
+    anki_decks = {d: genanki.Deck(d.id, d.name) for d in package.decks}
+    order, newest = 0, 0
+    for lesson, deck in package.lessons:
+        link = lesson_link(site_url, lesson.slug)
+        for card in by_lesson.get(lesson.slug, []):
+            order += 1
+            images = _Images(media, lesson.path)
+            note = make_note(NoteSource(card, lesson, deck.slugs, link, order), images)
+            note.mtime = max([note_time(card, lesson, times), *map(times.of_file, images.used)])
+            newest = max(newest, note.mtime)
+            anki_decks[deck].add_note(note)
+    target = folder / f"{package.file_stem}{SUFFIX}"
+    return write_package(target, list(anki_decks.values()), media.files, newest)
+
+
+@dataclass
+class _Images:
+    """Renames a note's images to their packed names and remembers the files it used."""
+
+    media: Media
+    lesson: Path
+    used: list[Path] = field(default_factory=list)
+
+    def __call__(self, fragment: str) -> str:
+        html, files = self.media.rewrite(fragment, self.lesson)
+        self.used.extend(files)
+        return html
+
+
+def note_time(card: Card, lesson: Lesson, times: ChangeTimes) -> int:
+    """When the lines a note is made of last changed."""
+    return times.of_lines(lesson.path, note_lines(card, lesson))
+
+
+def note_lines(card: Card, lesson: Lesson) -> list[tuple[int, int]]:
+    """Line ranges: the card's own lines, the title, the front matter entries of its tags."""
+    ranges = [card_range(card, lesson)]
+    if lesson.titles:
+        ranges.append((lesson.title_line, lesson.title_line))
+    keys = {*TAG_KEYS, f"{card.kind}Question"}
+    for path, (line, _) in lesson.positions.items():
+        if path and path[0] in keys:
+            ranges.append((line, line))
+    return sorted(set(ranges))
+
+
+def card_range(card: Card, lesson: Lesson) -> tuple[int, int]:
+    """First and last line of a question's section, or of a footnote's entry."""
+    starts = sorted(s.line for s in lesson.sections)
+    if card.kind != FOOTNOTE:
+        return card.source.line, _next(starts, card.source.line) - 1
+    section = next((s for s in lesson.sections if s.name == FOOTNOTES), None)
+    end = _next(starts, section.line) if section else _END
+    labels = sorted(n.line for n in lesson.footnotes)
+    return card.source.line, min(_next(labels, card.source.line), end) - 1
+
+
+_END = 1 << 30  # past any file's last line; the blame stops at the real end
+
+
+def _next(lines: Iterable[int], after: int) -> int:
+    return min((n for n in lines if n > after), default=_END)
