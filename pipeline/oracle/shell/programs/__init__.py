@@ -1,6 +1,7 @@
 """The simulated programs, one module per family; `PROGRAMS` maps a name to its function."""
 
 from pipeline.oracle.shell.programs import (  # noqa: F401 - importing registers the programs
+    accounts,
     dump,
     files,
     grep,
