@@ -11,7 +11,6 @@ It refuses anything else, so a generator change cannot silently run through a wr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shlex
@@ -35,6 +34,7 @@ from pipeline.oracle.filesystem import Tree as LayerTree
 from pipeline.oracle.filesystem import UnionFileSystem
 from pipeline.oracle.fsapi import FileSystem, FsError
 from pipeline.oracle.image import Image
+from pipeline.oracle.layout import oci_layout
 from pipeline.oracle.process import Completed, Process
 
 TAG = "t"
@@ -193,25 +193,6 @@ def union_tree(fs: FileSystem) -> Tree:
 
 
 def write_oci_layout(image: Image, layout: Path, tag: str = TAG) -> None:
-    """The engine's image as an OCI image layout (image-spec image-layout.md), from the engine's
-    own config, manifest and layer blob bytes."""
-    blobs = layout / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
-
-    def put(data: bytes) -> str:
-        digest = hashlib.sha256(data).hexdigest()
-        (blobs / digest).write_bytes(data)
-        return f"sha256:{digest}"
-
-    put(image.config_bytes)
-    for layer in image.layers:
-        put(layer.blob_bytes())
-    manifest = image.manifest_bytes("oci")
-    descriptor = {
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": put(manifest),
-        "size": len(manifest),
-        "annotations": {"org.opencontainers.image.ref.name": tag},
-    }
-    (layout / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
-    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [descriptor]}))
+    """The engine's image as an OCI image layout, written by the engine's own exporter
+    (`pipeline.oracle.layout.oci_layout`)."""
+    oci_layout([(image, [tag])]).write_dir(layout)
