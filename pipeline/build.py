@@ -19,6 +19,7 @@ from pipeline import diagnostics as diags
 from pipeline import export_json
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
+from pipeline.site import site_stage
 
 
 class BuildFailed(Exception):
@@ -65,7 +66,7 @@ def json_stage(ctx: BuildContext) -> None:
     ctx.written.append(export_json.write(data, ctx.staging).name)
 
 
-STAGES: list[Stage] = [check_stage, json_stage]
+STAGES: list[Stage] = [check_stage, json_stage, site_stage]
 
 
 def build(
