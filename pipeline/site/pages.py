@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -23,6 +24,7 @@ from pipeline.site.footnotes import FootnoteLinker
 from pipeline.site.sanitise import clean, plain_text, safe_url
 
 LESSONS = "lessons"
+_BLOCK = re.compile(r"<(?:p|pre|div|ul|ol|li|blockquote|h[1-6]|hr|table|dl|img)\b")
 # Enki's question formats (front matter `practiceQuestion.formats`), as the quiz's answer modes.
 FORMATS = {"fill-in-the-gap": "choose", "type-in-the-gap": "type"}
 STATUS_LABELS = {
@@ -76,8 +78,11 @@ class Quiz:
 
     @property
     def anchor(self) -> str:
-        """An id for the page: the card id with anything unusual replaced."""
-        return "q-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in self.id)
+        """An id for the page: letters, digits, `-` and `_`, unique as the card id is."""
+        safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in self.id)
+        if safe == self.id:
+            return f"q-{safe}"
+        return f"q-{safe}-{hashlib.sha256(self.id.encode()).hexdigest()[:8]}"
 
     @property
     def answers(self) -> list[Option]:
@@ -180,7 +185,7 @@ def entry(lesson: Lesson, cards: list[Card]) -> LessonEntry:
     return LessonEntry(
         slug=lesson.slug,
         title=plain_text(clean(lesson.title_html)) if lesson.title_html else lesson.slug,
-        title_html=Markup(clean(lesson.title_html or lesson.slug)),
+        title_html=phrasing(lesson.title_html) if lesson.title_html else Markup.escape(lesson.slug),
         href=lesson_href(lesson.slug),
         category=category if isinstance(category, str) else None,
         questions=[card.id for card in cards if card.kind != FOOTNOTE],
@@ -195,18 +200,42 @@ def modes(lesson: Lesson, kind: str) -> list[str]:
     return list(dict.fromkeys(found)) or ["choose"]
 
 
-def footnote_titles(lesson: Lesson) -> dict[int, str]:
-    return {note.number: plain_text(clean(note.title)) for note in lesson.footnotes}
+def footnotes(lesson: Lesson, cards: list[Card]) -> list[FootnoteView]:
+    """The lesson's footnotes, from its footnote cards (one per number, in the lesson's order)."""
+    numbers = {note.line: note.number for note in lesson.footnotes}
+    views = []
+    for card in cards:
+        number = numbers.get(card.source.line)
+        if card.kind != FOOTNOTE or number is None:
+            continue
+        definition = card.definition.html if card.definition else ""
+        views.append(FootnoteView(number, phrasing(card.html), Markup(clean(definition))))
+    return views
+
+
+def footnote_titles(notes: list[FootnoteView]) -> dict[int, str]:
+    return {note.number: plain_text(note.title) for note in notes}
+
+
+def phrasing(fragment: str) -> Markup:
+    """Sanitised HTML that may sit inside a button or a span: a lone paragraph is unwrapped,
+    and anything else made of blocks is reduced to its text."""
+    html = clean(fragment).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    if _BLOCK.search(html):
+        return Markup.escape(plain_text(html))
+    return Markup(html)
 
 
 def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker) -> Quiz:
     """The card as a quiz; correct answers fill the gaps in order, like Enki's `correctIndex`."""
     options, gap = [], 0
     for answer in card.answers:
-        html = clean(answer.html)
+        html = phrasing(answer.html)
         if answer.correct:
             gap += 1
-        options.append(Option(Markup(html), plain_text(html), gap if answer.correct else None))
+        options.append(Option(html, plain_text(html), gap if answer.correct else None))
     # A fixed shuffle (seeded by the id) so the page itself never lists the answer first;
     # the script shuffles again at each try.
     random.Random(hashlib.sha256(card.id.encode()).digest()).shuffle(options)
@@ -227,7 +256,7 @@ def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker) -> Quiz:
         gaps=card.gaps,
         options=options,
         modes=modes(lesson, card.kind),
-        headline=Markup(clean(headline)) if headline else None,
+        headline=phrasing(headline) if headline else None,
         evidence=evidence,
     )
 
@@ -243,25 +272,20 @@ def question_of(lesson: Lesson, card: Card) -> Question | None:
 def lesson_page(
     lesson: Lesson, cards: list[Card], trail: list[str], rewrite: Rewrite = str
 ) -> LessonPage:
-    linker = FootnoteLinker(footnote_titles(lesson))
+    notes = footnotes(lesson, cards)
+    linker = FootnoteLinker(footnote_titles(notes))
     sections = [
         SectionView(s.name, linker.link(rewrite(clean(s.html))))
         for s in lesson.sections
         if s.name not in QUESTION_SECTIONS and s.name != "Footnotes" and s.html.strip()
     ]
     quizzes = [quiz(card, lesson, linker) for card in cards if card.kind != FOOTNOTE]
-    footnotes, seen = [], set()
-    for note in lesson.footnotes:
-        if note.number in seen:
-            continue
-        seen.add(note.number)
-        title = Markup(clean(note.title))
-        html = linker.link(rewrite(clean(note.html)))
-        footnotes.append(FootnoteView(note.number, title, html))
-    for note in footnotes:  # after every fragment is linked, so that all references are known
+    for note in notes:
+        note.html = linker.link(rewrite(note.html))
+    for note in notes:  # after every fragment is linked, so that all references are known
         note.references = linker.references.get(note.number, [])
     links = [LinkView(link.name, safe_url(link.url), link.nature) for link in lesson.links]
-    return LessonPage(entry(lesson, cards), trail, links, sections, quizzes, footnotes)
+    return LessonPage(entry(lesson, cards), trail, links, sections, quizzes, notes)
 
 
 def _name(manifest: Manifest | None, slug: str) -> str:
@@ -287,7 +311,8 @@ def pages(
         own = by_lesson.get(lesson.slug, [])
         made = lesson_page(lesson, own, trail, fix)
         lesson_pages.append(made)
-        linker = FootnoteLinker(footnote_titles(lesson), made.entry.href, anchors=False)
+        titles = footnote_titles(made.footnotes)
+        linker = FootnoteLinker(titles, made.entry.href, anchors=False)
         revision.extend(quiz(c, lesson, linker) for c in own if c.section == REVISION)
         return made.entry
 

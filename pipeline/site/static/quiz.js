@@ -8,9 +8,9 @@
 
   const progress = window.StudyProgress;
 
-  // Compare as the oracle's rules do: no backticks or emphasis markers, runs of space folded.
+  // Compare as the oracle does: plain text (a typed backtick is not part of it), space folded.
   function normalise(text) {
-    return String(text).replace(/[`*_]/g, "").replace(/\s+/g, " ").trim();
+    return String(text).replace(/`/g, "").replace(/\s+/g, " ").trim();
   }
 
   function shuffle(items) {
