@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline import diagnostics as diags
 from pipeline import export_json
+from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
 from pipeline.site import site_stage
@@ -66,7 +67,7 @@ def json_stage(ctx: BuildContext) -> None:
     ctx.written.append(export_json.write(data, ctx.staging).name)
 
 
-STAGES: list[Stage] = [check_stage, json_stage, site_stage]
+STAGES: list[Stage] = [check_stage, json_stage, anki_stage, site_stage]
 
 
 def build(
