@@ -2,6 +2,7 @@
 
 from pipeline.oracle.shell.programs import (  # noqa: F401 - importing registers the programs
     accounts,
+    archive,
     dump,
     files,
     grep,
