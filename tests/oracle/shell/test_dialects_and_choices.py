@@ -104,3 +104,14 @@ def test_disk_usage_assumes_whole_blocks_and_no_holes(run) -> None:
     written (a real sparse file would show 0). `du -b` and `ls -l` sizes are exact."""
     status, out, _ = run("mkdir d; echo hi > d/f; truncate -s 10000 d/g; du d; du -b d")
     assert (status, out) == (0, "20\td\n14099\td\n")  # 4+4+12 KiB; 4096+3+10000 bytes
+
+
+def test_date_reads_the_world_clock(run) -> None:
+    """CHOICE: `date` prints the scenario's deterministic clock (the engine starts at
+    2025-01-01T00:00:00Z), in GNU date's C-locale formats."""
+    assert run("date; date -u +%Y-%m-%dT%H:%M:%SZ; date +%s; date -I; date -R") == (
+        0,
+        "Wed Jan  1 00:00:00 UTC 2025\n2025-01-01T00:00:00Z\n1735689600\n2025-01-01\n"
+        "Wed, 01 Jan 2025 00:00:00 +0000\n",
+        "",
+    )

@@ -420,3 +420,35 @@ def sha512sum(inv: Invocation) -> int:
 @program("md5sum")
 def md5sum(inv: Invocation) -> int:
     return _sum(inv, "md5")
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+
+@program("date")
+def date(inv: Invocation) -> int:
+    """The scenario's clock (the engine's), never the machine's: `date`, `date -u`, `+FORMAT`,
+    `-I`, `+%s`. Setting or parsing dates (-d, -s) is not simulated."""
+    from datetime import UTC, datetime
+
+    clock = inv.shell.shared.clock
+    if clock is None:
+        raise NotSimulated(f"{inv.name}: this shell has no clock to read")
+    fmt = "%a %b %e %H:%M:%S UTC %Y"
+    for arg in inv.argv[1:]:
+        if arg.startswith("+"):
+            fmt = arg[1:]
+        elif arg in ("-u", "--utc", "--universal"):
+            continue
+        elif arg in ("-I", "--iso-8601", "-Idate", "--iso-8601=date"):
+            fmt = "%Y-%m-%d"
+        elif arg in ("-Iseconds", "--iso-8601=seconds"):
+            fmt = "%Y-%m-%dT%H:%M:%S+00:00"
+        elif arg in ("-R", "--rfc-email"):
+            fmt = "%a, %d %b %Y %H:%M:%S +0000"
+        else:
+            raise NotSimulated(f"{inv.name}: option {quote(arg)} is not simulated by the oracle")
+    now = datetime.fromtimestamp(clock(), tz=UTC)
+    fmt = fmt.replace("%N", "000000000").replace("%Z", "UTC").replace("%s", str(clock()))
+    inv.out(now.strftime(fmt) + "\n")
+    return 0
