@@ -15,7 +15,9 @@ Every command runs in one host shell, in a `World`: the host file system (the bu
 the working directory, `/context`), the environment, and extra host commands (the docker CLI
 registers `docker` there). The answer is the standard output of the last command, stripped. A
 command that exits non-zero, hits a limit, or uses something the oracle does not simulate stops
-the scenario; the failure names the command, its line and its standard error.
+the scenario; the failure names the command, its line and its standard error. The last command
+may exit non-zero if it printed no error (its error went to stdout with `2>&1`): see
+`run_scenario`.
 """
 
 from __future__ import annotations
@@ -179,10 +181,17 @@ def _continues(text: str) -> bool:
 
 
 def run_scenario(text: str, world: World | None = None, first_line: int = 1) -> ScenarioResult:
-    """Run every command in the world's host shell; stop at the first failure (rule 5)."""
+    """Run every command in the world's host shell; stop at the first failure (rule 5).
+
+    A command that exits non-zero fails the scenario, with one exception that rule 5 asks for
+    ("`2>&1` lets a question ask about an error message itself"): the LAST command may exit
+    non-zero when it wrote nothing to standard error, because its output is then the answer
+    (`cat missing 2>&1`, or `grep -c x f` printing 0 with status 1).
+    """
     world = world or World.fresh()
     result = ScenarioResult()
-    for command in parse_scenario(text, first_line):
+    commands = parse_scenario(text, first_line)
+    for index, command in enumerate(commands):
         completed = run_command(world, command)
         result.results.append(completed)
         if isinstance(completed, _Aborted):
@@ -190,7 +199,8 @@ def run_scenario(text: str, world: World | None = None, first_line: int = 1) -> 
                 command, completed.reason, completed.stderr.decode("utf-8", "replace")
             )
             break
-        if completed.exit_code != 0:
+        last = index == len(commands) - 1
+        if completed.exit_code != 0 and not (last and not completed.stderr):
             stderr = completed.stderr.decode("utf-8", "replace")
             result.failure = Failure(command, f"exit status {completed.exit_code}", stderr)
             break

@@ -105,9 +105,17 @@ def test_a_failing_command_stops_the_scenario() -> None:
 
 
 def test_an_error_message_can_be_the_answer() -> None:
-    result = run_scenario("$ cat missing.txt 2>&1 || true\n")
+    """Rule 5: `2>&1` lets a question ask about an error message: the last command may exit
+    non-zero when its error went to standard output."""
+    result = run_scenario("$ touch present.txt\n$ cat missing.txt 2>&1\n")
     assert result.ok
     assert result.answer == "cat: missing.txt: No such file or directory"
+    assert result.results[-1].exit_code == 1
+    assert run_scenario("$ echo a > f\n$ grep -c b f").answer == "0"
+    still_failing = run_scenario("$ echo ok\n$ cat missing.txt\n")
+    assert still_failing.failure is not None
+    earlier = run_scenario("$ cat missing.txt 2>&1\n$ echo after\n")
+    assert earlier.failure is not None and earlier.failure.command.line == 1
 
 
 def test_syntax_errors_and_unsimulated_commands_fail_the_scenario() -> None:
