@@ -47,6 +47,8 @@ class Docker:
         # What detached or started containers printed: `docker logs` shows it (container ID ->
         # (stdout, stderr)); the engine itself keeps no logs.
         self.logs: dict[str, tuple[bytes, bytes]] = {}
+        # Ports published with `-p` (container ID -> [(host port, "80/tcp")]), for PORTS.
+        self.ports: dict[str, list[tuple[str, str]]] = {}
 
     def __call__(
         self, argv: list[str], stdin: bytes, context: CommandContext

@@ -50,12 +50,13 @@ def since(created: str) -> str:
 def go_time(created: str) -> str:
     """Go's `time.Time.String()` in UTC: `2024-12-05 12:49:04 +0000 UTC`."""
     moment = parse_time(created)
-    return moment.strftime("%Y-%m-%d %H:%M:%S") + " +0000 UTC"
+    return f"{moment.year:04d}-" + moment.strftime("%m-%d %H:%M:%S") + " +0000 UTC"
 
 
 def rfc3339(created: str) -> str:
     """`time.Format(time.RFC3339)` in UTC: `2024-12-05T12:49:04Z`."""
-    return parse_time(created).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = parse_time(created)
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%SZ")
 
 
 def size3(n: int) -> str:

@@ -83,7 +83,7 @@ ROOTFS = Struct(
     "types.RootFS",
     (("Type", "Type", "string", False), ("Layers", "Layers", "[]string", True)),
 )
-METADATA = Struct("image.Metadata", (("LastTagTime", "LastTagTime", "time.Time", True),))
+METADATA = Struct("image.Metadata", (("LastTagTime", "LastTagTime", "time.Time", False),))
 IMAGE = Struct(
     "types.ImageInspect",
     (
@@ -120,6 +120,36 @@ VOLUME = Struct(
 )
 
 
+class TaggedStruct(GoStruct):
+    """A Go struct with `json` tags: templates read its Go field names, while `items()` (what
+    the `json` function marshals) gives the JSON names and drops empty `omitempty` fields."""
+
+    def __init__(
+        self,
+        type_name: str,
+        fields: dict[str, Any],
+        tags: dict[str, tuple[str, bool]],
+        json_values: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(type_name, fields)
+        self.tags = tags
+        self.json_values = json_values or {}  # fields whose JSON form differs (times)
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        out = []
+        for name in self:
+            value = self[name]
+            json_name, omitempty = self.tags.get(name, (name, False))
+            if omitempty and _empty(value):
+                continue
+            out.append((json_name, self.json_values.get(name, value)))
+        return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or isinstance(value, GoNil) or value in ("", 0, False, [], {})
+
+
 def _is_set(kind: Any) -> bool:
     return kind in ("map[nat.Port]struct {}", "map[string]struct {}")
 
@@ -133,9 +163,11 @@ def typed(value: Any, kind: Any) -> Any:
     if isinstance(kind, Struct):
         if value is None:
             return None  # a nil pointer prints <nil>
-        return GoStruct(
+        return TaggedStruct(
             kind.type_name,
             {go: typed(value.get(js), k) for go, js, k, _ in kind.fields},
+            {go: (js, omit) for go, js, _, omit in kind.fields},
+            {go: value.get(js) for go, js, k, _ in kind.fields if k == "time.Time"},
         )
     if kind in _SCALAR_ZERO:
         return _SCALAR_ZERO[kind] if value is None else value
