@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.shell import pattern
 from pipeline.oracle.shell.arith import evaluate
 from pipeline.oracle.shell.nodes import (
@@ -269,7 +270,7 @@ def expand_glob(fs: object, cwd: str, pat: str) -> list[str]:
                 continue
             try:
                 names = fs.listdir(real)  # type: ignore[attr-defined]
-            except Exception:  # noqa: BLE001 - an unreadable directory simply matches nothing
+            except FsError:  # an unreadable directory simply matches nothing
                 continue
             regex = pattern.compile_pattern(comp, pathname=True)
             for name in names:
@@ -293,13 +294,13 @@ def expand_glob(fs: object, cwd: str, pat: str) -> list[str]:
 def _is_dir(fs: object, path: str) -> bool:
     try:
         return fs.stat(path).kind == "dir"  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
+    except FsError:
         return False
 
 
 def _lexists(fs: object, path: str) -> bool:
     try:
         fs.stat(path, follow_symlinks=False)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
+    except FsError:
         return False
     return True

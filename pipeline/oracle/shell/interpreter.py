@@ -20,7 +20,7 @@ from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.arith import ArithError
 from pipeline.oracle.shell.expand import Expander, ExpansionError
 from pipeline.oracle.shell.lexer import NAME, ShellSyntaxError
-from pipeline.oracle.shell.limits import Budget, LimitExceeded, NotSimulated
+from pipeline.oracle.shell.limits import Budget, NotSimulated
 from pipeline.oracle.shell.nodes import (
     AndOr,
     Case,
@@ -737,4 +737,4 @@ _HANDLERS: dict[type, Callable[[Shell, Node, IO], int]] = {
     Redirected: Shell._redirected,  # type: ignore[dict-item]
 }
 
-__all__ = ["IO", "NAME", "CommandContext", "ExitShell", "HostCommand", "LimitExceeded", "Shell"]
+__all__ = ["IO", "NAME", "CommandContext", "ExitShell", "HostCommand", "Shell"]

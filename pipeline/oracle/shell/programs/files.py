@@ -379,7 +379,8 @@ def _copy_entry(inv: Invocation, src: str, dest: str, stat: Stat, keys: set[str]
                 mode = stat.mode
             fs.write_content(inv.path(dest), content, mode)
         if "p" in keys:
-            fs.chown(inv.path(dest), stat.uid, stat.gid) if stat.kind != "symlink" else None
+            if stat.kind != "symlink":
+                fs.chown(inv.path(dest), stat.uid, stat.gid)
         elif existing is None:
             inv.own(dest)
     except FsError as exc:
@@ -852,7 +853,7 @@ def dd(inv: Invocation) -> int:
         return 1
     skip = numbers.get("skip", 0) * block
     if skip:
-        source.as_content(skip) if not source.endless else None
+        source.offset += skip  # skip= input blocks, without reading them
     wanted = numbers["count"] * block if "count" in numbers else None
     if wanted is None and source.endless:
         source.read_all()  # an endless input without count= hits the pipe limit

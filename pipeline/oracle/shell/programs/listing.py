@@ -205,7 +205,7 @@ class _Lister:
         if "R" in self.keys:
             for child, child_path, stat in entries:
                 if stat.kind == "dir" and child not in (".", ".."):
-                    shown = child if False else f"{name.rstrip('/')}/{child}"
+                    shown = f"{name.rstrip('/')}/{child}"
                     self.directory(shown, child_path, True)
 
     def emit(self, entries: list[tuple[str, str, Stat]], total: bool) -> None:
@@ -535,7 +535,7 @@ class _Finder:
         try:
             stat = self.inv.fs.stat(path, follow_symlinks=False)
         except FsError as exc:
-            self.inv.err(f"{quote(name).replace(chr(39), chr(8216), 0)}: {exc.strerror}")
+            self.inv.err(f"{quote(name)}: {exc.strerror}")
             self.status = 1
             return
         self.walk(name, path, stat, 0, expr)
