@@ -29,7 +29,7 @@ _BLOCK = re.compile(r"<(?:p|pre|div|ul|ol|li|blockquote|h[1-6]|hr|table|dl|img)\
 FORMATS = {"fill-in-the-gap": "choose", "type-in-the-gap": "type"}
 STATUS_LABELS = {
     "verified": "Checked by the oracle",
-    "failing": "The oracle disagrees with this answer",
+    "failing": "The oracle could not confirm this answer",
     "unverified": "Not checked yet",
 }
 

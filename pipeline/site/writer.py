@@ -18,7 +18,7 @@ from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
 from pipeline.site import theme
 from pipeline.site.media import Media
-from pipeline.site.pages import IndexPage, LessonPage, pages
+from pipeline.site.pages import LESSONS, IndexPage, LessonPage, pages
 
 SITE = "site"
 ASSETS = "assets"
@@ -57,7 +57,7 @@ def write_site(curriculum: Curriculum, cards: list[Card], folder: Path) -> Path:
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
     for page in lesson_pages:
-        target = folder / page.entry.href
+        target = folder / LESSONS / f"{page.entry.slug}.html"  # the href is this, URL-quoted
         target.parent.mkdir(parents=True, exist_ok=True)
         _write(target, render_lesson(env, page, common))
     write_assets(folder / ASSETS)
