@@ -440,3 +440,29 @@ TEXT = [
 @pytest.mark.parametrize("case", TEXT, ids=lambda c: c.script[:60])
 def test_text_programs_match_gnu(case: Case, run) -> None:
     assert run(case.script) == (case.status, case.stdout, case.stderr)
+
+
+GREPCTX = [
+    Case(
+        "seq 10 > f; grep -A1 5 f; grep -B2 5 f; grep -C1 -e 3 -e 7 f; grep -n -A1 -e 2 -e 3 f",
+        "5\n6\n3\n4\n5\n2\n3\n4\n--\n6\n7\n8\n2:2\n3:3\n4-4\n",
+    ),
+    Case(
+        "seq 10 > f; cp f g; grep -B1 -n 9 f g; grep -A 2 10 f; grep --context=1 4 f",
+        "f-8-8\nf:9:9\n--\ng-8-8\ng:9:9\n10\n3\n4\n5\n",
+    ),
+    Case(
+        "seq 20 | grep -m1 -A2 1",
+        "1\n2\n3\n",
+    ),
+    Case(
+        "seq 5 | grep -A x 1; echo $?",
+        "2\n",
+        "grep: x: invalid context length argument\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", GREPCTX, ids=lambda c: c.script[:60])
+def test_grep_context_matches_gnu(case: Case, run) -> None:
+    assert run(case.script) == (case.status, case.stdout, case.stderr)

@@ -31,14 +31,25 @@ _LONG = {
     "recursive": "r",
     "regexp=": "e",
     "max-count=": "m",
+    "after-context=": "A",
+    "before-context=": "B",
+    "context=": "C",
     "text": "a",
 }
 
 
 @program("grep", "egrep", "fgrep")
 def grep(inv: Invocation) -> int:
-    opts, operands = getopt(inv, inv.argv[1:], "EFGivwxclLqonhHsrRe:m:aP", _LONG)
-    flags = {("r" if k == "R" else k) for k, _ in opts if k not in ("e", "m")}
+    opts, operands = getopt(inv, inv.argv[1:], "EFGivwxclLqonhHsrRe:m:aPA:B:C:", _LONG)
+    flags = {("r" if k == "R" else k) for k, _ in opts if k not in ("e", "m", "A", "B", "C")}
+    context = {"A": 0, "B": 0}
+    for key, value in opts:
+        if key in ("A", "B", "C"):
+            if not value.isdigit():
+                inv.err(f"{value}: invalid context length argument")
+                return 2
+            for side in ("A", "B") if key == "C" else (key,):
+                context[side] = int(value)
     if "P" in flags:
         raise NotSimulated(f"{inv.name}: -P (Perl regexes) is not simulated by the oracle")
     if inv.name.endswith("egrep"):
@@ -64,6 +75,7 @@ def grep(inv: Invocation) -> int:
     files = operands or (["."] if "r" in flags else ["-"])
     show_names = ("H" in flags or len(files) > 1 or "r" in flags) and "h" not in flags
     search = _Search(inv, matcher, flags, show_names, max_count)
+    search.after, search.before = context["A"], context["B"]
     for name in files:
         search.operand(name, implicit)
     if search.selected_any and "q" in flags:
@@ -106,6 +118,8 @@ class _Search:
         self.max_count = max_count
         self.selected_any = False
         self.error = False
+        self.after = self.before = 0  # -A / -B context lines
+        self.groups_printed = False  # `--` separates context groups, across files too
 
     def operand(self, name: str, implicit: bool = False) -> None:
         if name != "-":
@@ -155,11 +169,13 @@ class _Search:
         out: list[str] = []
         name = latin1(name)
         prefix = f"{name}:" if self.show_names else ""
+        selected: list[int] = []
         for number, line in enumerate(lines, 1):
             found = self.matcher.search(line) is not None
             if found == invert:
                 continue
             count += 1
+            selected.append(number - 1)
             if self.flags & {"q", "l", "L", "c"} or binary:
                 if self.max_count is not None and count >= self.max_count:
                     break
@@ -193,4 +209,28 @@ class _Search:
                 f"{name.encode('latin-1').decode('utf-8', 'replace')}: binary file matches"
             )
             return
+        if (self.after or self.before) and "o" not in self.flags:
+            out = self.with_context(name, lines, selected)
         self.inv.stdout.write("".join(out).encode("latin-1"))
+
+    def with_context(self, name: str, lines: list[str], selected: list[int]) -> list[str]:
+        """-A/-B/-C: selected lines marked `:`, context lines `-`, groups split by `--`."""
+        shown: set[int] = set()
+        for index in selected:
+            shown.update(
+                range(max(0, index - self.before), min(len(lines), index + self.after + 1))
+            )
+        chosen = set(selected)
+        out: list[str] = []
+        previous = None
+        for index in sorted(shown):
+            starts_group = previous is None or index > previous + 1
+            if starts_group and self.groups_printed:
+                out.append("--\n")
+            self.groups_printed = True
+            mark = ":" if index in chosen else "-"
+            head = f"{name}{mark}" if self.show_names else ""
+            head += f"{index + 1}{mark}" if "n" in self.flags else ""
+            out.append(head + lines[index] + "\n")
+            previous = index
+        return out
