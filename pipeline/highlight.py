@@ -25,7 +25,7 @@ from functools import cache
 from typing import Literal
 
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES, Token, _TokenType
@@ -76,12 +76,21 @@ class Palette:
 def lexer_for(info: str | None) -> Lexer | None:
     """The Pygments lexer named by a fence's info string (`bash`, `Dockerfile`), if any."""
     name = (info or "").strip().split(None, 1)[:1]
-    if not name:
+    if not name or name[0].lower() not in _builtin_aliases():
         return None
     try:
         return get_lexer_by_name(name[0].lower(), stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
+
+
+@cache
+def _builtin_aliases() -> frozenset[str]:
+    """Pygments' own lexers only: a plugin (IPython registers some) would make the output
+    depend on what else is installed, and loading plugins is slow."""
+    return frozenset(
+        alias.lower() for _, aliases, _, _ in get_all_lexers(plugins=False) for alias in aliases
+    )
 
 
 def code_block(code: str, info: str | None) -> str | None:

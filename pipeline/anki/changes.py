@@ -14,11 +14,16 @@ whose lines changed do. An image counts with its file's last commit time (or the
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 _UNCOMMITTED = "0" * 40
+# Blank lines and section rules are layout: adding a section after a question adds some just
+# before the next heading, inside the question's range, without touching the question.
+_STRUCTURE = re.compile(r"^\s*$|^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_IGNORED = -1
 _GIT_TIMEOUT = 60
 
 
@@ -41,7 +46,8 @@ class ChangeTimes:
         blamed = self._blame(path)
         if blamed is None:
             return self.fallback(path)
-        times = [t for first, last in ranges for t in blamed[max(first, 1) - 1 : last]]
+        found = [t for first, last in ranges for t in blamed[max(first, 1) - 1 : last]]
+        times = [t for t in found if t != _IGNORED]
         committed = [t for t in times if t is not None]
         if not committed or len(committed) < len(times):  # an uncommitted line
             committed.append(self.fallback(path))
@@ -78,7 +84,7 @@ def _git(path: Path, *args: str) -> str | None:
 
 
 def _blame(path: Path) -> list[int | None] | None:
-    """Each line's committer time; None for a line not committed yet."""
+    """Each line's committer time; None for a line not committed yet, -1 for layout."""
     out = _git(path, "blame", "--line-porcelain", "--", path.name)
     if out is None:
         return None
@@ -86,7 +92,7 @@ def _blame(path: Path) -> list[int | None] | None:
     committed, when = True, None
     for line in out.splitlines():
         if line.startswith("\t"):  # the line's text ends its record
-            times.append(when if committed else None)
+            times.append(_IGNORED if _STRUCTURE.match(line[1:]) else when if committed else None)
             committed, when = True, None
         elif line.startswith("committer-time "):
             when = int(line.split()[1])
