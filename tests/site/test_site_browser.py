@@ -79,6 +79,8 @@ def test_keyboard_only_answers_wrong_then_right_and_progress_survives(course_sit
     checked, site = course_site
     card = single_gap_choice(checked)
     page = context_factory().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url(site / lesson_href(card.lesson)))
 
     tab_to(page, option(card, wrong(card)[0]))
@@ -114,6 +116,7 @@ def test_keyboard_only_answers_wrong_then_right_and_progress_survives(course_sit
     everything = len(questions(checked))
     overall = page.locator(".hero [data-progress-text]").inner_text()
     assert overall == f"1 of {everything} answered right"
+    assert errors == []
 
 
 def test_type_in_the_gap_by_keyboard(course_site, context_factory):
