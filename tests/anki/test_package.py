@@ -1,0 +1,55 @@
+"""The `.apkg` file itself: the same bytes from the same sources, a tidy zip, no leftovers."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+
+def test_two_builds_give_byte_identical_packages(tmp_path: Path, helpers: Any) -> None:
+    course = helpers.small_course(tmp_path / "src")
+    first = helpers.build(course.root, tmp_path / "one")
+    second = helpers.build(course.root, tmp_path / "elsewhere" / "two")
+    assert first.ok and second.ok, first.process.stdout + second.process.stdout
+    assert [p.name for p in first.packages] == [p.name for p in second.packages] == ["course.apkg"]
+    assert first.packages[0].read_bytes() == second.packages[0].read_bytes()
+
+
+def test_the_zip_is_normalised(tmp_path: Path, helpers: Any) -> None:
+    course = helpers.small_course(tmp_path / "src")
+    built = helpers.build(course.root, tmp_path / "dist")
+    with zipfile.ZipFile(built.packages[0]) as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+        assert {"collection.anki2", "media"} <= {i.filename for i in infos}
+        for info in infos:
+            assert info.date_time == (1980, 1, 1, 0, 0, 0)
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            assert info.external_attr >> 16 == 0o100644
+        assert archive.testzip() is None
+        database = tmp_path / "collection.anki2"
+        database.write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(database) as connection:
+        notes = connection.execute("select count(), count(distinct guid) from notes").fetchone()
+    assert notes[0] == notes[1] == len(built.cards_json["cards"])
+
+
+def test_a_build_leaves_no_temporary_files(tmp_path: Path, helpers: Any) -> None:
+    course = helpers.small_course(tmp_path / "work" / "src")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    built = helpers.build(course.root, tmp_path / "work" / "dist", {"TMPDIR": str(scratch)})
+    assert built.ok, built.process.stdout
+    assert list(scratch.iterdir()) == []  # genanki's own writer would leave its database here
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["dist", "src"]
+    assert not [p for p in built.output.rglob("*") if p.name.startswith(".")]
+
+
+def test_a_failed_build_writes_no_package(tmp_path: Path, helpers: Any) -> None:
+    course = helpers.small_course(tmp_path / "src")
+    course.write("course/going-on/gamma.md", "---\ncategory: [\n---\n# Broken\n")
+    built = helpers.build(course.root, tmp_path / "dist")
+    assert not built.ok
+    assert not built.output.exists() or not list(built.output.glob("*.apkg"))
