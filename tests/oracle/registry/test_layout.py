@@ -229,6 +229,9 @@ def test_an_oci_layout_follows_the_image_spec(engine, factory) -> None:
         {"org.opencontainers.image.ref.name": "1.0"},
         None,
     ]
+    plain = oci_layout([(image, ["1.0"])], compressed=False)
+    assert validate(plain) == []
+    _independent_check(plain.tar_bytes())
     # The engine's OCI manifest: for a catalogue image its digest is the local RepoDigest.
     alpine = engine.images.get("alpine")
     assert f"alpine@{manifests[1]['digest']}" in engine.images.repo_digests(alpine.id)
