@@ -22,6 +22,7 @@ from pipeline.site.pages import LESSONS, IndexPage, LessonPage, pages
 
 SITE = "site"
 ASSETS = "assets"
+ASSET_SUFFIXES = (".css", ".js")
 SCRIPTS = ["progress.js", "quiz.js"]
 INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
@@ -78,7 +79,7 @@ def write_assets(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     static = resources.files("pipeline.site") / "static"
     for item in sorted(static.iterdir(), key=lambda i: i.name):
-        if item.is_file() and not item.name.startswith("."):
+        if item.is_file() and item.name.endswith(ASSET_SUFFIXES):
             (folder / item.name).write_bytes(item.read_bytes())
     for name, css in theme.stylesheets():
         _write(folder / name, css)

@@ -80,6 +80,7 @@ def test_every_lesson_has_a_page_and_the_index_lists_it(course_site):
 
 def test_pages_use_only_local_assets_that_exist(course_site, project_site):
     for _, site in (course_site, project_site):
+        assert {p.suffix for p in (site / "assets").iterdir()} == {".css", ".js"}
         for path in pages_of(site):
             page = read(path)
             used = [a["src"] for a in page.all("script")] + [a["src"] for a in page.all("img")]
