@@ -67,6 +67,9 @@ class Lexer:
         # Set by the parser: parses a command list up to the `)` closing a `$(`.
         self.parse_subcommand: Callable[[], Node] = _no_parser
         self.parse_text: Callable[[str, int], Node] = _no_text_parser
+        # Set by the parser: a lexer for a here-document body or an arithmetic expression, wired
+        # to a parser of its own so that `$(...)` inside them parses too.
+        self.make_child: Callable[[str, int], Lexer] = Lexer
 
     # -- tokens -------------------------------------------------------------------------------
 
@@ -335,8 +338,7 @@ class Lexer:
             pos += 1
         else:
             raise ShellSyntaxError("Missing '))'", self.line)
-        inner = Lexer(text[start:pos], self.line)
-        inner.parse_text = self.parse_text
+        inner = self.make_child(text[start:pos], self.line)
         self.pos = pos + 2
         return Arith(Word(tuple(inner.expansion_parts())))
 
@@ -421,8 +423,7 @@ class Lexer:
             if doc.quoted:
                 doc.redirect.target = Word((Quoted(body),))
             else:
-                inner = Lexer(body, line_no)
-                inner.parse_text = self.parse_text
+                inner = self.make_child(body, line_no)
                 doc.redirect.target = Word((DoubleQuoted(tuple(inner.expansion_parts())),))
 
 

@@ -41,6 +41,7 @@ class Parser:
         self.lexer = Lexer(text, line)
         self.lexer.parse_subcommand = self._subcommand
         self.lexer.parse_text = self._text
+        self.lexer.make_child = self._child_lexer
         self.max_depth = max_depth
         self.depth = 0
         self.peeked: Token | None = None
@@ -378,6 +379,11 @@ class Parser:
         self.depth -= 1
         self.peeked = saved
         return _or_true(body)
+
+    def _child_lexer(self, text: str, line: int) -> Lexer:
+        inner = Parser(text, line, self.max_depth)
+        inner.depth = self.depth
+        return inner.lexer
 
     def _text(self, text: str, line: int) -> Node:
         """A backquoted command or an expansion inside a here-document, parsed on its own."""

@@ -849,3 +849,25 @@ LANGUAGE = [
 @pytest.mark.parametrize("case", LANGUAGE, ids=lambda c: c.script[:60])
 def test_language_matches_dash(case: Case, run) -> None:
     assert run(case.script) == (case.status, case.stdout, case.stderr)
+
+
+# `$(...)` inside arithmetic and here-documents (each parsed by a parser of its own)
+NESTED = [
+    Case(
+        "echo abcd > f; echo $(( $(wc -c < f) * 2 ))",
+        "10\n",
+    ),
+    Case(
+        "echo abcd > f; cat <<EOF\nsize $(wc -c < f) and `echo bq` and $((1+$(echo 2)))\nEOF",
+        "size 5 and bq and 3\n",
+    ),
+    Case(
+        'x=3; cat <<EOF\n$(for i in 1 2; do echo "line $i $x"; done)\nEOF',
+        "line 1 3\nline 2 3\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", NESTED, ids=lambda c: c.script[:60])
+def test_nested_substitutions_match_dash(case: Case, run) -> None:
+    assert run(case.script) == (case.status, case.stdout, case.stderr)
