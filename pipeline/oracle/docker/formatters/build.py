@@ -24,13 +24,26 @@ LOG_STAMP = "0.100"
 ERROR_LOG_LINES = 10  # the error block shows a vertex's most recent lines
 
 
+DEFINITION = "[internal] load build definition from "
+
+
+def _failed(vertex: Vertex) -> bool:
+    """A vertex that shows `ERROR`. The build definition's vertex completes even when the file
+    is missing: the frontend fails after it (buildx shows `(1/1) FINISHED` and only the final
+    `ERROR: failed to solve: failed to read dockerfile: ...`)."""
+    return bool(vertex.error) and not vertex.name.startswith(DEFINITION)
+
+
 def plain_progress(vertices: Sequence[Vertex]) -> str:
+    """Nothing at all when the build failed before its first vertex (e.g. an invalid tag)."""
+    if not vertices:
+        return ""
     out = [HEADER]
     for number, vertex in enumerate(vertices, start=1):
         lines = [f"#{number} {vertex.name}"]
         lines += [f"#{number} {detail}" for detail in vertex.details]
         lines += [f"#{number} {LOG_STAMP} {line}" for line in vertex.output]
-        if vertex.error:
+        if _failed(vertex):
             lines.append(f"#{number} ERROR: {vertex.error}")
         elif vertex.cached:
             lines.append(f"#{number} CACHED")
@@ -44,7 +57,7 @@ def error_logs(vertices: Sequence[Vertex]) -> str:
     """display.go `printErrorLogs`: each failed vertex with its last output lines."""
     out = []
     for vertex in vertices:
-        if not vertex.error:
+        if not _failed(vertex):
             continue
         out.append("------\n")
         out.append(f" > {vertex.name}:\n")
