@@ -33,7 +33,8 @@ STATUS_LABELS = {
     "unverified": "Not checked yet",
 }
 
-Rewrite = Callable[[str], str]  # extra HTML treatment of one lesson's fragments (images)
+Rewrite = Callable[[str], str]  # extra treatment of one lesson's HTML on one page (images)
+Rewriter = Callable[[Lesson, str], Rewrite]  # (lesson, path from the page to the site root)
 
 
 @dataclass
@@ -180,11 +181,15 @@ def lesson_href(slug: str) -> str:
     return f"{LESSONS}/{quote(slug, safe='')}.html"
 
 
+def title_of(lesson: Lesson) -> str:
+    return plain_text(clean(lesson.title_html)) if lesson.title_html else lesson.slug
+
+
 def entry(lesson: Lesson, cards: list[Card]) -> LessonEntry:
     category = lesson.metadata.get("category")
     return LessonEntry(
         slug=lesson.slug,
-        title=plain_text(clean(lesson.title_html)) if lesson.title_html else lesson.slug,
+        title=title_of(lesson),
         title_html=phrasing(lesson.title_html) if lesson.title_html else Markup.escape(lesson.slug),
         href=lesson_href(lesson.slug),
         category=category if isinstance(category, str) else None,
@@ -228,7 +233,7 @@ def phrasing(fragment: str) -> Markup:
     return Markup(html)
 
 
-def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker) -> Quiz:
+def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker, rewrite: Rewrite = str) -> Quiz:
     """The card as a quiz; correct answers fill the gaps in order, like Enki's `correctIndex`."""
     options, gap = [], 0
     for answer in card.answers:
@@ -250,9 +255,9 @@ def quiz(card: Card, lesson: Lesson, linker: FootnoteLinker) -> Quiz:
         kind=card.kind,
         section=card.section,
         lesson=lesson.slug,
-        lesson_title=entry(lesson, []).title,
+        lesson_title=title_of(lesson),
         lesson_href=lesson_href(lesson.slug),
-        html=linker.link(clean(card.html)),
+        html=linker.link(rewrite(clean(card.html))),
         gaps=card.gaps,
         options=options,
         modes=modes(lesson, card.kind),
@@ -279,7 +284,7 @@ def lesson_page(
         for s in lesson.sections
         if s.name not in QUESTION_SECTIONS and s.name != "Footnotes" and s.html.strip()
     ]
-    quizzes = [quiz(card, lesson, linker) for card in cards if card.kind != FOOTNOTE]
+    quizzes = [quiz(card, lesson, linker, rewrite) for card in cards if card.kind != FOOTNOTE]
     for note in notes:
         note.html = linker.link(rewrite(note.html))
     for note in notes:  # after every fragment is linked, so that all references are known
@@ -296,8 +301,12 @@ def _description(manifest: Manifest | None) -> str | None:
     return manifest.description if manifest else None
 
 
+def _unchanged(lesson: Lesson, root: str) -> Rewrite:
+    return str
+
+
 def pages(
-    curriculum: Curriculum, cards: list[Card], rewrite: Callable[[Lesson], Rewrite] | None = None
+    curriculum: Curriculum, cards: list[Card], rewriter: Rewriter = _unchanged
 ) -> tuple[IndexPage, list[LessonPage]]:
     """The index and one page per readable lesson, in course order."""
     by_lesson: dict[str, list[Card]] = {}
@@ -307,13 +316,13 @@ def pages(
     revision: list[Quiz] = []  # what "test me" draws from, its footnote links to the lesson
 
     def page(lesson: Lesson, trail: list[str]) -> LessonEntry:
-        fix = rewrite(lesson) if rewrite else str
         own = by_lesson.get(lesson.slug, [])
-        made = lesson_page(lesson, own, trail, fix)
+        made = lesson_page(lesson, own, trail, rewriter(lesson, "../"))
         lesson_pages.append(made)
         titles = footnote_titles(made.footnotes)
         linker = FootnoteLinker(titles, made.entry.href, anchors=False)
-        revision.extend(quiz(c, lesson, linker) for c in own if c.section == REVISION)
+        at_index = rewriter(lesson, "")
+        revision.extend(quiz(c, lesson, linker, at_index) for c in own if c.section == REVISION)
         return made.entry
 
     topics = []

@@ -18,7 +18,7 @@ from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
 from pipeline.site import theme
 from pipeline.site.media import Media
-from pipeline.site.pages import LESSONS, IndexPage, LessonPage, pages
+from pipeline.site.pages import LESSONS, IndexPage, LessonPage, Rewrite, pages
 
 SITE = "site"
 ASSETS = "assets"
@@ -49,8 +49,8 @@ def write_site(curriculum: Curriculum, cards: list[Card], folder: Path) -> Path:
     base = curriculum.root if curriculum.root.is_dir() else curriculum.root.parent
     media = Media(base, folder)
 
-    def images(lesson: Lesson):  # noqa: ANN202 - a small closure
-        return lambda fragment: media.rewrite(fragment, lesson.path, "../")
+    def images(lesson: Lesson, root: str) -> Rewrite:
+        return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
     index, lesson_pages = pages(curriculum, cards, images)
     env = environment()

@@ -234,16 +234,20 @@ def test_local_images_are_copied_once_and_outside_ones_are_not(build_site, tmp_p
     (course / "img" / "diagram.png").write_bytes(picture)
     (tmp_path / "secret.png").write_bytes(b"not part of the course")
     body = "![a diagram](img/diagram.png) ![again](img/diagram.png) ![outside](../secret.png)"
+    question = "![the diagram](img/diagram.png)\n\nThe picture shows ???\n\n- layers\n- boxes\n"
     (course / "pictures.md").write_text(
-        "---\ncategory: must-know\n---\n\n# Pictures\n\n---\n\n## Content\n\n" + body + "\n",
+        "---\ncategory: must-know\n---\n\n# Pictures\n\n---\n\n## Content\n\n"
+        f"{body}\n\n---\n\n## Revision\n\n{question}",
         encoding="utf-8",
     )
     _, site = build_site(course, tmp_path / "out")
     copied = list((site / "media").iterdir())
     assert len(copied) == 1 and copied[0].read_bytes() == picture
     page = read(site / lesson_href("pictures"))
-    assert [a["src"] for a in page.all("img")] == [f"../media/{copied[0].name}"] * 2
+    assert [a["src"] for a in page.all("img")] == [f"../media/{copied[0].name}"] * 3
     assert "Image: outside" in page.visible
+    index = read(site / "index.html")  # the revision question again, in "test me"
+    assert [a["src"] for a in index.all("img")] == [f"media/{copied[0].name}"]
 
 
 def test_two_builds_are_byte_identical(build_site, tmp_path):
