@@ -81,6 +81,7 @@ details.evidence {
 }
 details.evidence summary { cursor: pointer; font-weight: 600; }
 details.evidence .status { margin: 0.5em 0; }
+details.evidence pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .hint { font-size: 0.85em; opacity: 0.8; }
 .source { margin-top: 1.5em; font-size: 0.8em; opacity: 0.8; }
 .source a { color: #0969da; }

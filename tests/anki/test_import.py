@@ -83,6 +83,7 @@ def check_against_cards_json(learner: Any, document: dict[str, Any]) -> None:
         assert f"kind::{card['kind']}" in tags
         meta = metadata[card["lesson"]]
         assert f"category::{meta['category']}" in tags
+        assert f"type::{meta['type']}" in tags
         for aspect in meta.get("aspects", []):
             assert f"aspect::{aspect}" in tags
         for tag in meta.get("tags", []):
