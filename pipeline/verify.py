@@ -24,6 +24,7 @@ from pipeline import diagnostics as diags
 from pipeline.card import FOOTNOTE, Card, CardAnswer, Scenario, Verification
 from pipeline.diagnostics import Diagnostic
 from pipeline.oracle.scenario import ScenarioSyntaxError, World, run_scenario
+from pipeline.oracle.world import new_world
 from pipeline.scenario_cache import FailedCommand, Outcome, ScenarioCache, default_cache_dir
 
 if TYPE_CHECKING:
@@ -38,11 +39,7 @@ _SHOWN = 300  # characters of standard error a one-line diagnostic quotes
 
 
 def _new_world() -> World:
-    """A fresh world whose host shell has `docker` (the one place that knows how to make one)."""
-    try:
-        from pipeline.oracle.world import new_world
-    except ImportError:  # the docker command is not there yet: shell-only scenarios still run
-        return World.fresh()
+    """A fresh world whose host shell has `docker` (rule 6: nothing is shared between runs)."""
     return new_world()
 
 

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.oracle.scenario import World, run_scenario
+from pipeline.oracle.scenario import run_scenario
+from pipeline.oracle.world import new_world
 
 DATA = Path(__file__).resolve().parent / "data"
 FILES = sorted(DATA.glob("*.yaml"))
@@ -24,12 +25,6 @@ KEYS = {"title", "source", "script"}
 
 def load(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def new_world() -> World:
-    # TEMPORARY until pipeline/oracle/world.py (the docker command) lands: then a hard import.
-    world = pytest.importorskip("pipeline.oracle.world")
-    return world.new_world()
 
 
 def test_there_are_at_least_forty_cited_scenarios() -> None:
