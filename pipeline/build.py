@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import diagnostics as diags
-from pipeline import export_json
+from pipeline import export_json, verify
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -35,6 +35,7 @@ class BuildContext:
     strict: bool = False
     epoch: int | None = None  # SOURCE_DATE_EPOCH, for anything that records a time
     on_lesson: Callable[[Path], None] | None = None
+    cache_dir: Path | None = None  # the scenario cache; None: .cache/oracle in the project root
     checked: Checked | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # names of the files and folders produced
@@ -67,7 +68,7 @@ def json_stage(ctx: BuildContext) -> None:
     ctx.written.append(export_json.write(data, ctx.staging).name)
 
 
-STAGES: list[Stage] = [check_stage, json_stage, anki_stage, site_stage]
+STAGES: list[Stage] = [check_stage, verify.verify_stage, json_stage, anki_stage, site_stage]
 
 
 def build(
@@ -78,11 +79,12 @@ def build(
     epoch: int | None = None,
     on_lesson: Callable[[Path], None] | None = None,
     stages: list[Stage] | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Run the stages; publish into `output` only if all of them succeeded."""
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
-    ctx = BuildContext(source, output, staging, strict, epoch, on_lesson)
+    ctx = BuildContext(source, output, staging, strict, epoch, on_lesson, cache_dir)
     try:
         for stage in STAGES if stages is None else stages:
             stage(ctx)

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, oracle_cli, verify
 from pipeline import diagnostics as diags
 from pipeline.build import build, source_date_epoch
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error, plural
+from pipeline.scenario_cache import ScenarioCache, is_inside
 
 DEFAULT_SOURCE = Path("cards")
 DEFAULT_OUTPUT = Path("dist")
@@ -38,7 +39,21 @@ def add_check(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="diagnostics as text lines or one JSON document",
     )
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _add_common(parser)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings, and questions without an oracle scenario, as errors",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where scenario results are kept (default: .cache/oracle in the project root)",
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -49,9 +64,11 @@ def run_check(args: argparse.Namespace) -> int:
         for path in paths:
             result = check(path, on_lesson)
             results.append(result)
-            problems.extend(result.diagnostics)
-    if args.strict:
-        problems = diags.strict(problems)
+            cache = ScenarioCache(verify.cache_dir(path, args.cache_dir))
+            found = [*result.diagnostics, *verify.Verifier(cache).verify_all(result.cards)]
+            if args.strict:
+                found = diags.strict(found) + verify.unverified(result.cards)
+            problems.extend(diags.ordered(found))
     summary = _summary(results, problems)
     if args.format == "json":
         sys.stdout.write(diags.format_json(problems, summary))
@@ -78,7 +95,7 @@ def add_build(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="output folder (default: dist/)",
     )
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _add_common(parser)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -90,8 +107,20 @@ def run_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    cache_dir = verify.cache_dir(args.path, args.cache_dir)
+    if is_inside(cache_dir, args.output):
+        message = "the scenario cache cannot be inside the output folder (--cache-dir)"
+        print(f"pipeline build: error: {message}", file=sys.stderr)
+        return 2
     with _progress() as on_lesson:
-        result = build(args.path, args.output, strict=args.strict, epoch=epoch, on_lesson=on_lesson)
+        result = build(
+            args.path,
+            args.output,
+            strict=args.strict,
+            epoch=epoch,
+            on_lesson=on_lesson,
+            cache_dir=cache_dir,
+        )
     sys.stdout.write(diags.format_text(result.diagnostics))
     checked = [result.checked] if result.checked else []
     summary = _summary(checked, result.diagnostics)
@@ -110,6 +139,7 @@ COMMANDS: dict[
 ] = {
     "check": ("read and check lessons; exit 1 on any error", add_check, run_check),
     "build": ("check, then write cards.json into the output folder", add_build, run_build),
+    "oracle": (oracle_cli.SUMMARY, oracle_cli.add_arguments, oracle_cli.run),
 }
 
 
