@@ -136,3 +136,28 @@ def test_build_refuses_to_publish_a_failing_question(kit, write_lesson, tmp_path
     assert result.returncode == 1
     assert "[oracle-mismatch]" in result.stdout and "1 failing" in result.stdout
     assert not (out / "cards.json").exists()
+
+
+LAYERS = """$ printf 'print("hi")\\n' > app.py
+$ cat > Dockerfile <<'EOF'
+FROM scratch
+COPY app.py /app/
+COPY app.py /app/copy.py
+ENV MODE=prod
+CMD ["python", "/app/app.py"]
+EOF
+$ docker build -q -t demo . >/dev/null
+$ docker image inspect demo --format '{{len .RootFS.Layers}}'"""
+
+
+def test_docker_scenarios_are_verified_and_a_wrong_layer_count_is_caught(kit, write_lesson):
+    right = kit.question("Practice", "The image `demo` has ??? layers.", ["2", "4", "3"], LAYERS)
+    wrong = kit.question("Revision", "The image `demo` has ??? layers.", ["4", "3", "1"], LAYERS)
+    text = kit.lesson(right, wrong)
+    result = kit.pipeline("check", write_lesson(text))
+    assert result.returncode == 1
+    line = kit.line_of(text, "```oracle", 2) + 1
+    [diagnostic] = [d for d in result.stdout.splitlines() if "[oracle-" in d]
+    expected = 'error: the oracle\'s output is "2" but the answer key says "4"'
+    assert f":{line}:1: {expected}" in diagnostic
+    assert "(1 verified, 0 unverified, 1 failing)" in result.stdout

@@ -60,6 +60,11 @@ def test_standard_input_and_a_failing_scenario() -> None:
     assert "line 2: `cat nothing-here` failed (exit status 1)" in result.stderr
 
 
+def test_without_a_file_or_a_terminal_standard_input_is_the_scenario() -> None:
+    result = oracle(stdin="$ echo piped\n")
+    assert (result.returncode, result.stdout) == (0, "$ echo piped\npiped\n")
+
+
 def test_a_malformed_file_and_a_missing_file_exit_2(tmp_path: Path) -> None:
     malformed = oracle("-", stdin="$ echo a\necho b\n")
     assert malformed.returncode == 2 and "line 2" in malformed.stderr
