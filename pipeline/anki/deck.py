@@ -87,11 +87,7 @@ def _course_package(topic: Topic, course: Course) -> Package:
     levels = (*top, (course.slug, _named(course.manifest, course.slug)))
     for workout in course.workouts:
         path = (*levels, (workout.slug, _named(workout.manifest, workout.slug)))
-        for lesson in workout.lessons:
-            if lesson.readable:
-                deck = _deck((*path, (lesson.slug, display(lesson.title, lesson.slug))))
-                _add_with_parents(package, deck)
-                package.lessons.append((lesson, deck))
+        _add_lessons(package, path, workout.lessons)
     return package
 
 
@@ -100,12 +96,23 @@ def _unlisted_package(curriculum: Curriculum) -> Package:
     folder = root if root.is_dir() else root.parent
     stem = (root.name if root.is_dir() else root.stem) or "lessons"
     package = Package(stem, folder)
-    for lesson in curriculum.unlisted:
-        if lesson.readable:
-            deck = _deck(((stem, stem), (lesson.slug, display(lesson.title, lesson.slug))))
-            _add_with_parents(package, deck)
-            package.lessons.append((lesson, deck))
+    _add_lessons(package, ((stem, stem),), curriculum.unlisted)
     return package
+
+
+def _add_lessons(
+    package: Package, path: tuple[tuple[str, str], ...], lessons: list[Lesson]
+) -> None:
+    """One deck per lesson under `path`; two lessons of one title get their slugs added, as
+    Anki would otherwise merge their decks by name."""
+    titles = [display(lesson.title, lesson.slug) for lesson in lessons]
+    for lesson, title in zip(lessons, titles, strict=True):
+        if not lesson.readable:
+            continue
+        name = f"{title} ({lesson.slug})" if titles.count(title) > 1 else title
+        deck = _deck((*path, (lesson.slug, name)))
+        _add_with_parents(package, deck)
+        package.lessons.append((lesson, deck))
 
 
 def _deck(levels: tuple[tuple[str, str], ...]) -> Deck:

@@ -104,3 +104,19 @@ def test_change_times_outside_git_and_for_untracked_files(tmp_path: Path, helper
     untracked.write_text("x\n")
     assert times.of_lines(untracked, [(1, 1)]) == 1_800_000_000
     assert times.of_file(untracked) == 1_800_000_000
+
+
+def test_two_lessons_of_one_title_keep_two_decks(
+    tmp_path: Path, learner: Any, helpers: Any
+) -> None:
+    course = helpers.small_course(tmp_path / "src")
+    beta = course.root / "course/first-steps/beta.md"
+    beta.write_text(beta.read_text().replace("# Beta Lesson", "# Alpha Lesson"))
+    built = helpers.build(course.root, tmp_path / "dist")
+    assert built.ok, built.process.stdout
+    learner.import_package(built.packages[0])
+    notes = learner.notes_by_id()
+    alpha = learner.col.decks.name(notes["alpha.practice.1"].cards()[0].did)
+    beta_deck = learner.col.decks.name(notes["beta.practice.1"].cards()[0].did)
+    assert alpha.endswith("::Alpha Lesson (alpha)")
+    assert beta_deck.endswith("::Alpha Lesson (beta)")
