@@ -56,6 +56,8 @@ def image_format(format: str, quiet: bool, digests: bool) -> str:
             "repository: {{ .Repository }}\ntag: {{.Tag}}\n" + digest_line + "image_id: {{.ID}}\n"
             "created_at: {{.CreatedAt}}\nvirtual_size: {{.Size}}\n"
         )
+    if format.startswith("table") and digests and "{{.Digest}}" not in format:
+        return format + "\t{{.Digest}}"  # a custom table gets the column --digests asks for
     return format
 
 
