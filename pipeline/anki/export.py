@@ -17,6 +17,7 @@ import genanki
 
 from pipeline import diagnostics as diags
 from pipeline.anki import deck as decks
+from pipeline.anki import notetype
 from pipeline.anki.changes import ChangeTimes
 from pipeline.anki.media import Media
 from pipeline.anki.note import TAG_KEYS, NoteSource, lesson_link, make_note
@@ -101,7 +102,9 @@ def _write(
             newest = max(newest, note.mtime)
             anki_decks[deck].add_note(note)
     target = folder / f"{package.file_stem}{SUFFIX}"
-    return write_package(target, list(anki_decks.values()), media.files, newest)
+    # the note types carry the newest time too, so a new design reaches learners
+    stamp = max(newest, notetype.DESIGN_CHANGED)
+    return write_package(target, list(anki_decks.values()), media.files, stamp)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import genanki
 
@@ -68,7 +69,7 @@ def guid(card_id: str) -> str:
 
 
 def lesson_link(base: str | None, slug: str) -> str:
-    page = f"{SITE_LESSONS}/{slug}.html"
+    page = f"{SITE_LESSONS}/{quote(slug, safe='')}.html"
     return f"{base.rstrip('/')}/{page}" if base else page
 
 

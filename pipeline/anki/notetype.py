@@ -8,10 +8,18 @@ carry inline styles (`pipeline.highlight`), so they need none.
 
 from __future__ import annotations
 
+import hashlib
+
 import genanki
 
 QUESTION_MODEL_ID = 1_719_402_301
 TERM_MODEL_ID = 1_719_402_302
+
+# When the templates or the CSS below last changed (a Unix time). A package's note types carry
+# at least this time, so a learner's Anki takes a new design even when no lesson changed;
+# tests/anki pins DESIGN_DIGEST so that a change to the design cannot forget this.
+DESIGN_CHANGED = 1_795_431_000
+DESIGN_DIGEST = "317cf1b1c0aeaa78"
 
 QUESTION_FIELDS = ["Question", "Options", "Answer", "Lesson", "Link", "Evidence", "Typed", "Id"]
 TERM_FIELDS = ["Term", "Definition", "Lesson", "Link", "Id"]
@@ -109,3 +117,13 @@ TERM_MODEL = genanki.Model(
     templates=[{"name": "Term", "qfmt": _TERM_FRONT, "afmt": _TERM_BACK}],
     css=CSS,
 )
+
+
+def design_digest() -> str:
+    """A digest of everything a note type shows: field names, templates, CSS."""
+    parts = [CSS]
+    for model in (QUESTION_MODEL, TERM_MODEL):
+        parts.append(model.name)
+        parts.extend(f["name"] for f in model.fields)
+        parts.extend(f"{t['name']}\0{t['qfmt']}\0{t['afmt']}" for t in model.templates)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -53,3 +54,29 @@ def test_a_failed_build_writes_no_package(tmp_path: Path, helpers: Any) -> None:
     built = helpers.build(course.root, tmp_path / "dist")
     assert not built.ok
     assert not built.output.exists() or not list(built.output.glob("*.apkg"))
+
+
+def test_the_design_time_is_bumped_with_the_design() -> None:
+    from pipeline.anki import notetype
+
+    # Changing a template or the CSS needs a new DESIGN_CHANGED (so learners' Anki takes the
+    # new design) and then the new digest here.
+    assert notetype.design_digest() == notetype.DESIGN_DIGEST, "bump notetype.DESIGN_CHANGED"
+
+
+def test_note_types_carry_the_newest_time(tmp_path: Path, helpers: Any) -> None:
+    from pipeline.anki import notetype
+
+    course = helpers.small_course(tmp_path / "src")
+    late = notetype.DESIGN_CHANGED + 1000
+    for epoch in (notetype.DESIGN_CHANGED - 1000, late):
+        built = helpers.build(
+            course.root, tmp_path / f"dist{epoch}", {"SOURCE_DATE_EPOCH": str(epoch)}
+        )
+        with zipfile.ZipFile(built.packages[0]) as archive:
+            database = tmp_path / f"{epoch}.anki2"
+            database.write_bytes(archive.read("collection.anki2"))
+        with sqlite3.connect(database) as connection:
+            [models] = connection.execute("select models from col").fetchone()
+        times = {model["mod"] for model in json.loads(models).values()}
+        assert times == {max(epoch, notetype.DESIGN_CHANGED)}
