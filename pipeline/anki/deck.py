@@ -9,6 +9,7 @@ into one more package named after the folder read.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,12 @@ def display(name: str | None, slug: str) -> str:
     return text or slug
 
 
+def plain_title(lesson: Lesson) -> str:
+    """The title as text (`# Run `docker`` gives `Run docker`), as the site shows it."""
+    rendered = re.sub(r"<[^>]+>", "", lesson.title_html) if lesson.title_html else lesson.title
+    return html.unescape(rendered or "")
+
+
 def _named(manifest: Manifest | None, slug: str) -> str:
     return display(manifest.name if manifest else None, slug)
 
@@ -105,7 +112,7 @@ def _add_lessons(
 ) -> None:
     """One deck per lesson under `path`; two lessons of one title get their slugs added, as
     Anki would otherwise merge their decks by name."""
-    titles = [display(lesson.title, lesson.slug) for lesson in lessons]
+    titles = [display(plain_title(lesson), lesson.slug) for lesson in lessons]
     for lesson, title in zip(lessons, titles, strict=True):
         if not lesson.readable:
             continue

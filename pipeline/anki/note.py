@@ -76,7 +76,7 @@ def lesson_link(base: str | None, slug: str) -> str:
 def make_note(source: NoteSource, rewrite: Rewrite) -> Note:
     """The note for one card."""
     card, lesson = source.card, source.lesson
-    title = html.escape(lesson.title or lesson.slug)
+    title = lesson.title_html or html.escape(lesson.slug)
     tags = note_tags(lesson, source.course_path, card.kind)
     if card.kind == FOOTNOTE:
         definition = card.definition.html if card.definition else ""

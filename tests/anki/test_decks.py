@@ -120,3 +120,15 @@ def test_two_lessons_of_one_title_keep_two_decks(
     beta_deck = learner.col.decks.name(notes["beta.practice.1"].cards()[0].did)
     assert alpha.endswith("::Alpha Lesson (alpha)")
     assert beta_deck.endswith("::Alpha Lesson (beta)")
+
+
+def test_titles_with_markdown_show_as_text(tmp_path: Path, learner: Any, helpers: Any) -> None:
+    course = helpers.small_course(tmp_path / "src")
+    gamma = course.root / "course/going-on/gamma.md"
+    gamma.write_text(gamma.read_text().replace("# Gamma Lesson", "# Run `docker` & *see*"))
+    built = helpers.build(course.root, tmp_path / "dist")
+    assert built.ok, built.process.stdout
+    learner.import_package(built.packages[0])
+    note = learner.notes_by_id()["gamma.practice.1"]
+    assert learner.col.decks.name(note.cards()[0].did).endswith("::Run docker & see")
+    assert note["Lesson"] == "Run <code>docker</code> &amp; <em>see</em>"
