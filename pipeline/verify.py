@@ -96,6 +96,8 @@ class Verifier:
         problems = judge(card, card.oracle, outcome)
         status = "failing" if problems else "verified"
         message = "\n".join(p.message for p in problems) or None
+        if outcome.failure is not None:  # the whole standard error, not the diagnostic's excerpt
+            message = f"{failure_summary(outcome.failure)}\n{outcome.failure.stderr}".rstrip()
         card.verification = Verification(status, outcome.answer, message)
         return problems
 
@@ -141,17 +143,22 @@ def judge(card: Card, scenario: Scenario, outcome: Outcome) -> list[Diagnostic]:
 
 
 def _scenario_failed(card: Card, scenario: Scenario, failure: FailedCommand) -> Diagnostic:
-    line = scenario.line + failure.line - 1
+    """At the failing command's line, with its standard error on the same line (shortened)."""
     stderr = " | ".join(s for s in (x.strip() for x in failure.stderr.splitlines()) if s)
     if len(stderr) > _SHOWN:
         stderr = stderr[: _SHOWN - 1] + "…"
-    if not failure.command:  # the transcript itself is malformed
-        message = f"the oracle scenario cannot be read: {stderr}"
+    if not failure.command:  # the transcript itself is malformed: the reason is all there is
+        message = f"{failure_summary(failure)}: {stderr}"
     else:
-        command = failure.command.split("\n", 1)[0]
-        detail = f"; stderr: {stderr}" if stderr else ""
-        message = f"the oracle scenario failed at `{command}` ({failure.reason}){detail}"
-    return diags.error(card.path, line, message, SCENARIO)
+        message = failure_summary(failure) + (f"; stderr: {stderr}" if stderr else "")
+    return diags.error(card.path, scenario.line + failure.line - 1, message, SCENARIO)
+
+
+def failure_summary(failure: FailedCommand) -> str:
+    if not failure.command:
+        return "the oracle scenario cannot be read"
+    command = failure.command.split("\n", 1)[0]
+    return f"the oracle scenario failed at `{command}` ({failure.reason})"
 
 
 def unverified(cards: Iterable[Card]) -> list[Diagnostic]:

@@ -83,3 +83,18 @@ def test_a_distractor_equal_to_any_gap_fails() -> None:
 def test_extra_output_lines_beyond_the_gaps_are_ignored() -> None:
     question = card([answer("3", True), answer("4")])
     assert judge(question, question.oracle, Outcome("3\nsecond line")) == []
+
+
+def test_a_failing_scenario_keeps_its_whole_standard_error_in_the_card(kit, write_lesson) -> None:
+    from pipeline.check import check
+    from pipeline.verify import Verifier
+
+    scenario = "$ echo fine\n$ sh -c 'echo one >&2; echo two >&2; exit 3'"
+    question = kit.question("Practice", "It prints ???.", ["a", "b"], scenario)
+    path = write_lesson(kit.lesson(question))
+    cards = check(path).cards
+    [problem] = Verifier().verify_all(cards)
+    assert problem.message.endswith("(exit status 3); stderr: one | two")  # one line
+    verification = cards[0].verification
+    assert verification.status == "failing"
+    assert verification.message.endswith("(exit status 3)\none\ntwo")
