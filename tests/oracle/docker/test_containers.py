@@ -145,6 +145,13 @@ def test_ps_table_and_flags(ok):
     )
 
 
+def test_published_ports_show_while_running(ok):
+    ok("docker run -d -p 8080:80 --name web nginx sleep 100")
+    assert ok("docker ps --format '{{.Ports}}'") == "0.0.0.0:8080->80/tcp, :::8080->80/tcp\n"
+    ok("docker stop web")
+    assert ok("docker ps -a --format '[{{.Ports}}]'") == "[]\n"
+
+
 def test_ps_size_counts_the_writable_layer(ok):
     ok("docker run -d --name c alpine sleep 100")
     virtual = ok("docker image inspect -f '{{.Size}}' alpine").strip()

@@ -127,7 +127,13 @@ def test_docker_inspect_finds_containers_images_and_volumes(ok, sh):
     assert ok("docker inspect --type image -f '{{.Os}}' alpine") == "linux\n"
     ran = sh("docker inspect nope")
     assert (ran.status, ran.out, ran.err) == (1, "[]\n", "Error: No such object: nope\n")
-    assert sh("docker inspect --type image c1").err == "Error: No such image: c1\n"
+    assert sh("docker inspect --type image c1").err == (
+        "Error response from daemon: No such image: c1:latest\n"
+    )
+    assert sh("docker container inspect alpine").err == (
+        "Error response from daemon: No such container: alpine\n"
+    )
+    assert ok("docker container inspect -f '{{.State.ExitCode}}' c1") == "0\n"
     sized = ok("docker inspect -s -f '{{.SizeRw}} {{.SizeRootFs}}' c1").split()
     assert sized[0] == "0" and int(sized[1]) > 0
 

@@ -146,6 +146,12 @@ def _print_inspect(inv: Invocation, elements: list, errors: list[str]) -> int:
     return result.status
 
 
+def run_container_inspect(inv: Invocation) -> int:
+    """`docker container inspect`: containers only (`Error: No such container: x`)."""
+    inv.opts.values["type"] = "container"
+    return run_inspect(inv)
+
+
 def run_inspect(inv: Invocation) -> int:
     """`docker inspect`: a container, else an image, else a volume (inspect.go inspectAll)."""
     kind = inv.opts["type"]
@@ -157,11 +163,24 @@ def run_inspect(inv: Invocation) -> int:
     for name in inv.args:
         element = _find_object(inv, name, kind)
         if element is None:
-            what = kind or "object"
-            errors.append(f"Error: No such {what}: {name}")
+            errors.append(_not_found(inv, name, kind))
         else:
             elements.append(element)
     return _print_inspect(inv, elements, errors)
+
+
+def _not_found(inv: Invocation, name: str, kind: str) -> str:
+    """inspect.go: the daemon's own error for one type, `Error: No such object` for any."""
+    if kind == "container":
+        return daemon_error(f"No such container: {name}").message
+    if kind == "image":
+        try:
+            inv.engine.images.get(name)
+        except StoreError as error:
+            return daemon_error(str(error)).message
+    if kind == "volume":
+        return daemon_error(f"get {name}: no such volume").message
+    return f"Error: No such object: {name}"
 
 
 def _find_object(inv: Invocation, name: str, kind: str) -> fx.Element | None:
@@ -311,6 +330,14 @@ INSPECT = Command(
     (Flag("format", "f", STRING), Flag("size", "s", BOOL), Flag("type", "", STRING)),
     at_least(1),
 )
+CONTAINER_INSPECT = Command(
+    "docker container inspect",
+    "[OPTIONS] CONTAINER [CONTAINER...]",
+    "Display detailed information on one or more containers",
+    run_container_inspect,
+    (Flag("format", "f", STRING), Flag("size", "s", BOOL)),
+    at_least(1),
+)
 HISTORY = Command(
     "docker history", "[OPTIONS] IMAGE", "Show the history of an image",
     run_history, HISTORY_FLAGS, exactly(1),
@@ -341,6 +368,7 @@ COMMANDS = {
     ("image", "list"): _list_command("docker image ls"),
     ("image", "inspect"): INSPECT_IMAGE,
     ("inspect",): INSPECT,
+    ("container", "inspect"): CONTAINER_INSPECT,
     ("history",): HISTORY,
     ("image", "history"): IMAGE_HISTORY,
     ("tag",): TAG,
