@@ -240,3 +240,11 @@ def test_container_prune(ok):
     assert out.startswith("Deleted Containers:\n") and container_id.strip() not in out
     assert out.endswith("\n\nTotal reclaimed space: 5B\n")
     assert ok("docker ps -a --format '{{.Names}}'") == "up\n"
+
+
+def test_interactive_passes_stdin_and_logs_tail(ok):
+    assert ok("echo hi | docker run --rm -i alpine cat") == "hi\n"
+    assert ok("echo hi | docker run --rm alpine cat") == ""  # no -i: no stdin
+    ok("docker run --name many alpine sh -c 'echo 1; echo 2; echo 3'")
+    assert ok("docker logs --tail 2 many") == "2\n3\n"
+    assert ok("docker logs -n 0 many") == ""
