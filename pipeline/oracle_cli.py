@@ -136,7 +136,12 @@ def interactive(source: TextIO, out: TextIO, echo: bool = False) -> int:
         if exit_:
             return int(exit_.group("code") or status) & 0xFF
         world.budget.steps = world.budget.iterations = 0  # each command gets the whole budget
-        completed = run_command(world, Command(text, number))
+        try:
+            completed = run_command(world, Command(text, number))
+        except Exception as exc:  # a bug in the oracle ends this command, not the session
+            out.write(f"pipeline oracle: internal error: {type(exc).__name__}: {exc}\n")
+            status = 1
+            continue
         show_output(completed, out)
         out.flush()
         status = completed.exit_code if completed.exit_code >= 0 else 1
