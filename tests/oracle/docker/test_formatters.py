@@ -86,9 +86,16 @@ def test_image_json_format_has_every_field_sorted():
     rows = fi.image_rows(summaries()[1:2], trunc=True, digests=False)
     assert render("json", rows, fi.HEADER) == (
         '{"Containers":"N/A","CreatedAt":"2024-12-31 00:00:00 +0000 UTC",'
-        '"CreatedSince":"24 hours ago","Digest":"<none>","ID":"imageID2","Repository":"image",'
+        '"CreatedSince":"24 hours ago","Digest":"\\u003cnone\\u003e","ID":"imageID2",'
+        '"Repository":"image",'
         '"SharedSize":"N/A","Size":"0B","Tag":"tag2","UniqueSize":"N/A","VirtualSize":"0B"}\n'
     )
+
+
+def test_json_rows_escape_html_like_marshal_json():
+    rows = fi.image_rows(summaries()[2:], trunc=True, digests=False)
+    line = render("{{json .}}", rows, fi.HEADER)
+    assert '"Repository":"\\u003cnone\\u003e"' in line and line == render("json", rows, fi.HEADER)
 
 
 def test_no_image_prints_only_a_table_header():

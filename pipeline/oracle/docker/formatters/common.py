@@ -59,6 +59,10 @@ def rfc3339(created: str) -> str:
     return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%SZ")
 
 
+def _escape_html(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def size3(n: int) -> str:
     """The tables' sizes: go-units HumanSizeWithPrecision(n, 3)."""
     return human_size_with_precision(n, 3)
@@ -70,7 +74,13 @@ def size4(n: int) -> str:
 
 
 def render(format: str, rows: Iterable[Any], header: Mapping[str, str]) -> str:
-    """formatter.Context.Write, with docker's error text for a bad template."""
+    """formatter.Context.Write, with docker's error text for a bad template.
+
+    `--format json` (`{{json .}}`) marshals each row through its context's MarshalJSON, which
+    uses json.Marshal and so escapes `<`, `>` and `&` (`"Tag":"\u003cnone\u003e"`), unlike the
+    `json` function on other values."""
+    if gt.pre_format(format) == gt.JSON_FORMAT:
+        return "".join(_escape_html(gt.marshal(row)) + "\n" for row in rows)
     try:
         return gt.format_rows(format, list(rows), header)
     except gt.FormatError as error:
