@@ -9,6 +9,8 @@ updated even when nothing differs. So a note's time must move only when its own 
 
 Outside git every note of an edited file gets the file's new time; inside git only the notes
 whose lines changed do. An image counts with its file's last commit time (or the fallback).
+A shallow clone blames every older line on its oldest commit, so a deck meant for learners
+should be built from a full clone (`fetch-depth: 0` in CI).
 """
 
 from __future__ import annotations

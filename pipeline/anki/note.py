@@ -52,9 +52,9 @@ class NoteSource:
 
 
 class Note(genanki.Note):
-    """A genanki note that records its own modification time and a deterministic order."""
+    """A genanki note with its own modification time (genanki gives all notes one)."""
 
-    def __init__(self, mtime: int, **kwargs: Any) -> None:
+    def __init__(self, mtime: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mtime = mtime
 
@@ -91,8 +91,7 @@ def make_note(source: NoteSource, rewrite: Rewrite) -> Note:
     else:
         fields = question_fields(card, lesson, rewrite, title, html.escape(source.link))
         model = notetype.QUESTION_MODEL
-    return Note(
-        0,  # the caller knows when the note's lines changed
+    return Note(  # its mtime comes from the caller, who asks when its lines changed
         model=model,
         fields=fields,
         tags=tags,
