@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pipeline.oracle.docker.errors import CliError, args_error
+from pipeline.oracle.docker.errors import args_error
 from pipeline.oracle.docker.flags import Flag, FlagSet, Parsed
 from pipeline.oracle.shell.interpreter import CommandContext
 
@@ -101,9 +101,6 @@ class Invocation:
 
     def err(self, text: str | bytes) -> None:
         self.stderr += text.encode() if isinstance(text, str) else text
-
-    def fail(self, message: str, status: int = 1) -> CliError:
-        return CliError(message, status)
 
     def host_path(self, path: str) -> str:
         """A host path as the shell resolves it (relative to the working directory)."""

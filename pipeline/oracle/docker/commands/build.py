@@ -23,12 +23,6 @@ from pipeline.oracle.shell.limits import NotSimulated
 PROGRESS_MODES = ("auto", "plain", "tty", "quiet", "rawjson")
 
 
-def _progress(value: str) -> str:
-    if value not in PROGRESS_MODES:
-        raise ValueError(f'invalid progress mode "{value}"')  # checked again below
-    return value
-
-
 FLAGS = (
     Flag("tag", "t", LIST),
     Flag("file", "f", STRING),

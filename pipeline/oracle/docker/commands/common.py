@@ -1,10 +1,9 @@
 """Pieces several command groups share: flags that real docker has but the oracle does not
-model, host file access, and the daemon-error wrapper."""
+model, and `--format`."""
 
 from __future__ import annotations
 
 from pipeline.oracle.docker.flags import BOOL, LIST, STRING, Flag
-from pipeline.oracle.fsapi import FsError
 
 
 def unsimulated(*specs: str) -> tuple[Flag, ...]:
@@ -19,14 +18,3 @@ def unsimulated(*specs: str) -> tuple[Flag, ...]:
 
 
 FORMAT = Flag("format", "", STRING)
-
-
-def read_host(invocation: object, path: str) -> bytes:
-    """A host file's bytes (the scenario's host file system)."""
-    host = invocation.host  # type: ignore[attr-defined]
-    return host.fs.read(invocation.host_path(path))  # type: ignore[attr-defined]
-
-
-def host_error(error: FsError, path: str) -> str:
-    """Go's os.PathError text: `open /context/x: no such file or directory`."""
-    return f"{path}: {error.strerror.lower()}"

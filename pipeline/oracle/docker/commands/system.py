@@ -8,7 +8,7 @@ from pipeline.oracle.docker.commands.common import FORMAT
 from pipeline.oracle.docker.flags import BOOL, Flag
 from pipeline.oracle.docker.formatters import containers as fc
 from pipeline.oracle.docker.formatters import system as fs
-from pipeline.oracle.docker.formatters.common import render, size4
+from pipeline.oracle.docker.formatters.common import render, size3, size4
 
 
 def run_df(inv: Invocation) -> int:
@@ -50,7 +50,8 @@ def _verbose(inv: Invocation, df: object, cache: list) -> str:
         except refs.ReferenceError:
             current = None
         row = fc.ps_row(container, current, trunc=True, with_size=True)
-        crow.append(fc.GoStruct(row.type_name, {**row, "Size": size4_rw(container.size_rw)}))
+        # df.go zeroes SizeRootFs: the rows show the writable layer only
+        crow.append(fc.GoStruct(row.type_name, {**row, "Size": size3(container.size_rw)}))
     out.append(render(fs.CONTAINERS_FORMAT, crow, fc.HEADER))
     out.append("\nLocal Volumes space usage:\n\n")
     links = {v.name: v.links for v in df.volumes}  # type: ignore[attr-defined]
@@ -60,13 +61,6 @@ def _verbose(inv: Invocation, df: object, cache: list) -> str:
     out.append(f"\nBuild cache usage: {size4(total)}\n\n")
     out.append(render(fs.CACHE_FORMAT, [], fs.CACHE_HEADER))
     return "".join(out)
-
-
-def size4_rw(size: int) -> str:
-    """The container rows show only the writable layer (SizeRootFs is zeroed)."""
-    from pipeline.oracle.docker.formatters.common import size3
-
-    return size3(size)
 
 
 DF = Command(
