@@ -14,6 +14,8 @@ from pipeline import cli, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "broken"
+# A small, stable course of its own, so these tests do not change whenever cards/ grows.
+COURSE = "tests/cli_course"
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -37,7 +39,8 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
 def test_check_defaults_to_the_course_in_cards() -> None:
     result = run("check")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("checked 1 lesson, 5 cards")
+    assert result.stdout == run("check", "cards").stdout
+    assert result.stdout.startswith("checked ")
     assert result.stdout.rstrip().endswith("0 errors, 0 warnings")
 
 
@@ -50,7 +53,7 @@ def test_check_reports_errors_as_path_line_col_and_exits_1() -> None:
 
 
 def test_check_json_format() -> None:
-    result = run("check", "--format", "json", "tests/broken/lessons/unknown-key.md", "cards")
+    result = run("check", "--format", "json", "tests/broken/lessons/unknown-key.md", COURSE)
     assert result.returncode == 0  # a warning alone does not fail
     document = json.loads(result.stdout)
     assert document["diagnostics"] == [
@@ -65,7 +68,8 @@ def test_check_json_format() -> None:
     ]
     summary = document["summary"]
     assert (summary["lessons"], summary["errors"], summary["warnings"]) == (2, 0, 1)
-    assert summary["unverified"] == summary["questions"] == 4
+    # The course's Revision question carries a scenario; the other three questions do not.
+    assert (summary["questions"], summary["verified"], summary["unverified"]) == (4, 1, 3)
 
 
 def test_strict_makes_warnings_errors() -> None:
@@ -92,7 +96,7 @@ def test_no_broken_input_gives_a_traceback(tmp_path: Path) -> None:
 
 def test_build_writes_a_valid_cards_json(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    result = run("build", "cards", "-o", out)
+    result = run("build", COURSE, "-o", out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"wrote {out / 'cards.json'}" in result.stdout
     data = json.loads((out / "cards.json").read_text(encoding="utf-8"))
@@ -112,25 +116,25 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> 
     out = tmp_path / "dist"
     out.mkdir()
     (out / ".gitkeep").write_text("")
-    assert run("build", "cards", "-o", out).returncode == 0
+    assert run("build", COURSE, "-o", out).returncode == 0
     before = (out / "cards.json").read_bytes()
     failed = run("build", "tests/broken/lessons/missing-answers.md", "-o", out)
     assert failed.returncode == 1
     assert "[missing-answers]" in failed.stdout and "left unchanged" in failed.stderr
     assert (out / "cards.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left
-    assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "cards.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "cards.json", "images.apkg", "site"]
 
 
 def test_rebuilds_are_byte_identical_and_honour_source_date_epoch(tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     first, second = tmp_path / "a", tmp_path / "b"
-    assert run("build", "cards", "-o", first, env=env).returncode == 0
-    assert run("build", "cards", "-o", second, env=env).returncode == 0
+    assert run("build", COURSE, "-o", first, env=env).returncode == 0
+    assert run("build", COURSE, "-o", second, env=env).returncode == 0
     assert (first / "cards.json").read_bytes() == (second / "cards.json").read_bytes()
     data = json.loads((first / "cards.json").read_text(encoding="utf-8"))
     assert data["generated_at"] == "2023-11-14T22:13:20Z"
-    bad = run("build", "cards", "-o", tmp_path / "c", env={"SOURCE_DATE_EPOCH": "yesterday"})
+    bad = run("build", COURSE, "-o", tmp_path / "c", env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert bad.returncode == 2 and "SOURCE_DATE_EPOCH" in bad.stderr
     no_traceback(bad)
 
@@ -142,7 +146,7 @@ def test_an_unexpected_exception_is_an_internal_error_diagnostic(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "check", explode)
-    assert cli.main(["check", "cards"]) == 1
+    assert cli.main(["check", COURSE]) == 1
     out = capsys.readouterr().out
     assert "error: internal error" in out and "RuntimeError: boom" in out
     assert out.rstrip().endswith("[internal-error]")
