@@ -123,7 +123,12 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> 
     assert "[missing-answers]" in failed.stdout and "left unchanged" in failed.stderr
     assert (out / "cards.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no staging folder left
-    assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "cards.json", "images.apkg", "site"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".gitkeep",
+        "cards.json",
+        "images.apkg",
+        "site",
+    ]
 
 
 def test_rebuilds_are_byte_identical_and_honour_source_date_epoch(tmp_path: Path) -> None:
