@@ -452,12 +452,12 @@ def pull(engine: Engine, name: str, all_tags: bool = False) -> PullReport:
         named = refs.tag_name_only(named)
     lines = ["Using default tag: latest"] if default_tag else []
     registry = engine.registries.get(named.domain)
+    pulled: list[PulledImage] = []  # before the try: listing the tags (-a) can fail first
     try:
         if named.is_name_only:
             wanted = [refs.with_tag(named, t) for t in registry.tags(named.path)]
         else:
             wanted = [named]
-        pulled: list[PulledImage] = []
         for ref in wanted:
             pulled.append(_Puller(engine, registry, ref).pull())
             lines += pulled[-1].lines()

@@ -69,6 +69,15 @@ def test_pull_by_digest_and_missing_images(ok, sh):
     )
 
 
+def test_pull_all_tags_of_a_missing_repository(sh):
+    ran = sh("docker pull -a localhost:5000/nothing")
+    assert (ran.status, ran.out) == (1, "")
+    assert ran.err == (
+        "Error response from daemon: repository localhost:5000/nothing not found: "
+        "name unknown: repository name not known to registry\n"
+    )
+
+
 def test_run_pulls_a_missing_image(ok, sh):
     ok(BUILD.format("localhost:5000/greeter"))
     ok("docker push localhost:5000/greeter")

@@ -242,3 +242,27 @@ def test_pull_is_deterministic(factory) -> None:
         return pull(engine, f"{REPO}:1").lines() + pull(engine, "node:22").lines()
 
     assert run() == run()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "localhost:5000/nothing",
+            "repository localhost:5000/nothing not found: "
+            "name unknown: repository name not known to registry",
+        ),
+        (
+            "nosuchimage",
+            "pull access denied for nosuchimage, repository does not exist or may require "
+            "'docker login': denied: requested access to the resource is denied",
+        ),
+    ],
+)
+def test_pull_all_tags_of_a_missing_repository(engine, name: str, message: str) -> None:
+    """Listing the tags fails before anything is pulled (pull_v2.go pullRepository, then
+    errors.go translatePullError): a daemon error, never a crash."""
+    with pytest.raises(PullError) as caught:
+        pull(engine, name, all_tags=True)
+    assert str(caught.value) == message
+    assert caught.value.daemon_error and caught.value.lines == ()
