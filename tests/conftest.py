@@ -1,50 +1,14 @@
-"""Shared test helpers.
-
-External tools (Chromium, buildah, the `anki` package, npm packages) are real dependencies of the
-tests. `tests/run.sh` installs them; when one is missing a test fails with a clear message in CI
-(`CI=true`) and may only skip on a developer's machine.
-"""
+"""Shared test constants; the external-tool helpers live in `external.py` beside this file."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
 from pathlib import Path
 
-import pytest
+from external import in_ci, missing, require_executable, require_module, require_path
+
+__all__ = ["in_ci", "missing", "require_executable", "require_module", "require_path"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "enki-docker"
 SEEDS = SHARED / "seeds"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def missing(what: str, hint: str) -> None:
-    """Fail in CI, skip elsewhere: `what` is needed and `hint` says how tests/run.sh installs it."""
-    message = f"{what} is required for this test ({hint}); run `bash tests/run.sh`"
-    if in_ci():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def require_executable(name: str, hint: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        missing(f"the `{name}` executable", hint)
-    return path  # type: ignore[return-value]
-
-
-def require_module(name: str, hint: str) -> None:
-    if importlib.util.find_spec(name) is None:
-        missing(f"the Python package `{name}`", hint)
-
-
-def require_path(path: Path, hint: str) -> Path:
-    if not path.exists():
-        missing(str(path), hint)
-    return path

@@ -6,10 +6,8 @@ a new collection in a temporary folder: what a learner's Anki would do with them
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,26 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from external import missing, require_executable, require_module  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def missing(what: str, hint: str) -> None:
-    """Fail in CI, skip elsewhere (as tests/conftest.py does)."""
-    message = f"{what} is required for this test ({hint}); run `bash tests/run.sh`"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def require_module(name: str, hint: str) -> None:
-    if importlib.util.find_spec(name) is None:
-        missing(f"the Python package `{name}`", hint)
-
-
-def require_executable(name: str, hint: str) -> None:
-    if shutil.which(name) is None:
-        missing(f"the `{name}` executable", hint)
 
 
 # -- courses ---------------------------------------------------------------------------------

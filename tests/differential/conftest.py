@@ -9,8 +9,6 @@ name: plain `harness`/`generator` modules could collide with other test folders'
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -22,43 +20,14 @@ TESTS = Path(__file__).resolve().parents[1]
 if str(TESTS) not in sys.path:
     sys.path.append(str(TESTS))
 
+from external import in_ci, missing, require_executable, require_module, require_path  # noqa: E402, F401
+
 from differential.generator import Case, generate_cases  # noqa: E402
 from differential.harness import BUSYBOX, Storage  # noqa: E402
 from differential.recording import CaseResult, build_all  # noqa: E402
 
 TOOLS = ("buildah", "skopeo", "umoci")
 INSTALL_HINT = "apt-get install buildah skopeo umoci busybox-static"
-
-
-# Same contract as tests/conftest.py (which importlib mode does not let us import): fail in CI,
-# skip on a developer's machine.
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def missing(what: str, hint: str) -> None:
-    message = f"{what} is required for this test ({hint}); run `bash tests/run.sh`"
-    if in_ci():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def require_executable(name: str, hint: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        missing(f"the `{name}` executable", hint)
-    return path  # type: ignore[return-value]
-
-
-def require_module(name: str, hint: str) -> None:
-    if importlib.util.find_spec(name) is None:
-        missing(f"the Python package `{name}`", hint)
-
-
-def require_path(path: Path, hint: str) -> Path:
-    if not path.exists():
-        missing(str(path), hint)
-    return path
 
 
 def require_oci_tools() -> None:

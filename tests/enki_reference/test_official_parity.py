@@ -8,13 +8,12 @@ flags, title, footnotes and links from the same files.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import external as helpers
 import mistune
 import pytest
 
@@ -28,20 +27,6 @@ EXPECTED = HERE / "expected"
 OFFICIAL_PARSER = HERE / "node_modules" / "@enkidevs" / "curriculum-parser-markdown"
 QUESTION_KINDS = ("practice", "revision", "quiz")
 RECORDS = sorted(EXPECTED.rglob("*.json"))
-
-
-def _shared_helpers() -> ModuleType:
-    # tests/conftest.py cannot be imported by name under --import-mode=importlib; load its helpers
-    # from the file so a missing tool behaves as everywhere else (fail in CI, skip locally).
-    path = HERE.parent / "conftest.py"
-    spec = importlib.util.spec_from_file_location("shared_test_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-helpers = _shared_helpers()
 
 
 def load(record_path: Path) -> dict[str, Any]:

@@ -7,13 +7,13 @@ tool fails the test in CI (`CI=true`) and skips it elsewhere, as tests/conftest.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from external import missing
 
 from pipeline.check import Checked, check
 from pipeline.site import write_site
@@ -33,14 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def missing(what: str, hint: str) -> None:
-    """Fail in CI, skip elsewhere (tests/conftest.py's rule, which importlib mode hides)."""
-    message = f"{what} is required for this test ({hint}); run `bash tests/run.sh`"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def checked_and_verified(source: Path) -> Checked:
