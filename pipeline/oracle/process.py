@@ -22,6 +22,9 @@ class Process:
     stdin: bytes = b""
 
 
+STDOUT, STDERR = 1, 2
+
+
 @dataclass
 class Completed:
     exit_code: int
@@ -29,6 +32,17 @@ class Completed:
     stderr: bytes = b""
     # A program that has not ended (a detached server): its container stays "running".
     running: bool = False
+    # Both streams as written, in order: (1 or 2, bytes). A terminal, `2>&1` and `docker logs`
+    # show this interleaving, which `stdout` and `stderr` alone lose. Empty when the runner did
+    # not record it (then `chunks()` gives stdout, then stderr).
+    output: tuple[tuple[int, bytes], ...] = ()
+
+    def chunks(self) -> tuple[tuple[int, bytes], ...]:
+        if self.output:
+            return self.output
+        return tuple(
+            (fd, data) for fd, data in ((STDOUT, self.stdout), (STDERR, self.stderr)) if data
+        )
 
 
 class ExecNotFound(Exception):

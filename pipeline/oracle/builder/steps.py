@@ -146,8 +146,8 @@ class LayerSteps:
             vertex.output.append(reason)
             message = f'process "{command}" did not complete successfully: {reason}'
             raise solve_error(message) from None
-        for stream in (completed.stdout, completed.stderr):
-            vertex.output.extend(stream.decode(errors="replace").splitlines())
+        for _, data in completed.chunks():  # BuildKit logs both streams as they are written
+            vertex.output.extend(data.decode(errors="replace").splitlines())
         if completed.exit_code != 0:
             raise solve_error(
                 f'process "{command}" did not complete successfully: '

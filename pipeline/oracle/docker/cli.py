@@ -45,8 +45,8 @@ class Docker:
         self.engine = engine
         self.commands = command_table()
         # What detached or started containers printed: `docker logs` shows it (container ID ->
-        # (stdout, stderr)); the engine itself keeps no logs.
-        self.logs: dict[str, tuple[bytes, bytes]] = {}
+        # both streams in order); the engine itself keeps no logs.
+        self.logs: dict[str, tuple[tuple[int, bytes], ...]] = {}  # Completed.chunks()
         # Ports published with `-p` (container ID -> [(host port, "80/tcp")]), for PORTS.
         self.ports: dict[str, list[tuple[str, str]]] = {}
 

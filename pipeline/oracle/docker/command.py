@@ -3,7 +3,7 @@ argument rule) and the invocation it runs with."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,10 +97,24 @@ class Invocation:
         return self.opts.args
 
     def out(self, text: str | bytes) -> None:
-        self.stdout += text.encode() if isinstance(text, str) else text
+        self._write(1, text.encode() if isinstance(text, str) else text)
 
     def err(self, text: str | bytes) -> None:
-        self.stderr += text.encode() if isinstance(text, str) else text
+        self._write(2, text.encode() if isinstance(text, str) else text)
+
+    def write(self, chunks: Iterable[tuple[int, bytes]]) -> None:
+        """A program's output as it wrote it (`Completed.chunks()`), both streams in order."""
+        for fd, data in chunks:
+            self._write(fd, data)
+
+    def _write(self, fd: int, data: bytes) -> None:
+        """Straight to the shell's descriptors when there is a shell, so that `2>&1` keeps the
+        real order of the two streams; else collected and returned at the end."""
+        io = self.host.io if self.host is not None else None
+        if io is not None:
+            (io.stdout if fd == 1 else io.stderr).write(bytes(data))
+        else:
+            (self.stdout if fd == 1 else self.stderr).extend(data)
 
     def host_path(self, path: str) -> str:
         """A host path as the shell resolves it (relative to the working directory)."""

@@ -53,15 +53,20 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 @dataclass
 class CommandContext:
-    """What a host command registered by the caller (e.g. `docker`) sees of the shell."""
+    """What a host command registered by the caller (e.g. `docker`) sees of the shell. `io` is
+    the command's redirected descriptors: writing to `io.stdout` / `io.stderr` as it goes keeps
+    the order of the two streams (`2>&1`, `> f 2>&1`); None outside a shell."""
 
     env: dict[str, str]
     cwd: str
     fs: FileSystem
     shell: Shell
+    io: IO | None = None
 
 
-# A host command: (argv, stdin bytes, context) -> (exit status, stdout bytes, stderr bytes).
+# A host command: (argv, stdin bytes, context) -> (exit status, stdout bytes, stderr bytes). What
+# it returns is written after what it wrote to `context.io` (so returning everything also works,
+# at the price of the interleaving).
 HostCommand = Callable[[list[str], bytes, CommandContext], tuple[int, bytes, bytes]]
 
 

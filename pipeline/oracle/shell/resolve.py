@@ -201,7 +201,7 @@ def _host_command(
     shell: Shell, command: object, argv: list[str], env: dict[str, str], io: IO
 ) -> int:
     stdin = io.stdin.read_all()
-    context = CommandContext(env=env, cwd=shell.cwd, fs=shell.fs, shell=shell)
+    context = CommandContext(env=env, cwd=shell.cwd, fs=shell.fs, shell=shell, io=io)
     status, out, err = command(argv, stdin, context)  # type: ignore[operator]
     io.stdout.write(out)
     io.stderr.write(err)

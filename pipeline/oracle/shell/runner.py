@@ -16,7 +16,7 @@ from pipeline.oracle.process import Completed, Process
 from pipeline.oracle.shell.interpreter import DEFAULT_PATH, IO, Shared, Shell
 from pipeline.oracle.shell.limits import Budget
 from pipeline.oracle.shell.resolve import exec_process
-from pipeline.oracle.shell.streams import Buffer, Source
+from pipeline.oracle.shell.streams import Interleaving, RecordedBuffer, Source
 
 
 class ShellRunner:
@@ -37,11 +37,12 @@ class ShellRunner:
             shared=shared,
             name=process.argv[0] if process.argv else "sh",
         )
-        out = Buffer(self.budget, "max_output_bytes", "the container's standard output")
-        err = Buffer(self.budget, "max_output_bytes", "the container's standard error")
+        order = Interleaving()
+        out = RecordedBuffer(self.budget, 1, order, "the container's standard output")
+        err = RecordedBuffer(self.budget, 2, order, "the container's standard error")
         io = IO({0: Source.of(process.stdin, self.budget), 1: out, 2: err})
         status = exec_process(shell, list(process.argv), io)
-        completed = Completed(status, out.getvalue(), err.getvalue())
+        completed = Completed(status, out.getvalue(), err.getvalue(), output=order.output())
         if shared.long_running:
             completed.running = True  # type: ignore[attr-defined] - read by Engine.start
         return completed

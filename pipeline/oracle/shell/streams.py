@@ -237,6 +237,44 @@ class Buffer(Sink):
         return Source(self.content(), budget=self.budget)
 
 
+class Interleaving:
+    """The order in which a program wrote its standard output and error, which two separate
+    buffers lose (a terminal, `2>&1` and `docker logs` show both streams as written)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[int, bytes | Content]] = []
+
+    def note(self, fd: int, data: bytes | Content) -> None:
+        last = self.chunks[-1] if self.chunks else None
+        if last and last[0] == fd and isinstance(last[1], bytes) and isinstance(data, bytes):
+            self.chunks[-1] = (fd, last[1] + data)
+        elif data if isinstance(data, bytes) else data.size:
+            self.chunks.append((fd, data))
+
+    def output(self) -> tuple[tuple[int, bytes], ...]:
+        """The chunks as bytes: read only after the buffers' own limits were checked."""
+        return tuple((fd, d if isinstance(d, bytes) else d.read()) for fd, d in self.chunks)
+
+
+class RecordedBuffer(Buffer):
+    """A Buffer for one descriptor that also notes each write in a shared `Interleaving`."""
+
+    def __init__(self, budget: Budget, fd: int, order: Interleaving, what: str) -> None:
+        super().__init__(budget, "max_output_bytes", what)
+        self.fd = fd
+        self.order = order
+
+    def write(self, data: bytes) -> None:
+        super().write(data)
+        self.order.note(self.fd, bytes(data))
+
+    def write_content(self, content: Content) -> None:
+        content = as_content(content)
+        super().write_content(content)  # small content comes back through write()
+        if content.size > SMALL:
+            self.order.note(self.fd, content)
+
+
 class FileSink(Sink):
     """`> file` / `>> file`: the file is created or emptied when opened (so `cat f > f` reads
     nothing, as in a real shell) and receives what was written when the command ends."""

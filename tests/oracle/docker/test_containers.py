@@ -248,3 +248,32 @@ def test_interactive_passes_stdin_and_logs_tail(ok):
     ok("docker run --name many alpine sh -c 'echo 1; echo 2; echo 3'")
     assert ok("docker logs --tail 2 many") == "2\n3\n"
     assert ok("docker logs -n 0 many") == ""
+
+
+ORDERED = "sh -c 'echo out; echo err >&2; echo out2'"
+
+
+def test_both_streams_keep_their_order_through_redirections(ok, sh):
+    assert ok(f"docker run --rm alpine {ORDERED} 2>&1") == "out\nerr\nout2\n"
+    ok(f"docker run --rm alpine {ORDERED} > both 2>&1")
+    assert ok("cat both") == "out\nerr\nout2\n"
+    assert ok(f"docker run -t --rm alpine {ORDERED}") == "out\r\nerr\r\nout2\r\n"
+    ran = sh(f"docker run --rm alpine {ORDERED}")
+    assert (ran.out, ran.err) == ("out\nout2\n", "err\n")
+    ok("docker run -d --name logged alpine sh -c 'echo out; echo err >&2; echo out2'")
+    assert ok("docker logs logged 2>&1") == "out\nerr\nout2\n"
+    assert ok("docker logs --tail 2 logged 2>&1") == "err\nout2\n"
+    ok("docker create --name attached alpine sh -c 'echo out; echo err >&2; echo out2'")
+    assert ok("docker start -a attached 2>&1") == "out\nerr\nout2\n"
+    ok("docker run -d --name up alpine sleep 1000")
+    assert ok(f"docker exec up {ORDERED} 2>&1") == "out\nerr\nout2\n"
+
+
+def test_the_pull_of_a_run_comes_before_the_program_output(ok):
+    ok("printf 'FROM alpine\\nRUN echo hi > /hi\\n' > Dockerfile")
+    ok("docker build -q -t localhost:5000/greeter . && docker push -q localhost:5000/greeter")
+    ok("docker rmi localhost:5000/greeter")
+    lines = ok("docker run --rm localhost:5000/greeter cat /hi 2>&1").splitlines()
+    assert lines[:2] == ["Unable to find image 'localhost:5000/greeter:latest' locally",
+                         "latest: Pulling from greeter"]  # fmt: skip
+    assert lines[-2:] == ["Status: Downloaded newer image for localhost:5000/greeter:latest", "hi"]

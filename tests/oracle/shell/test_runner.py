@@ -33,6 +33,18 @@ def test_run_on_debian_uses_dash() -> None:
     assert (status, out, err) == (127, "a\nb\n", "/bin/sh: 1: nope: not found\n")
 
 
+def test_the_runner_records_the_order_of_both_streams() -> None:
+    script = "echo out; echo err >&2; echo out2; nope"
+    completed = ShellRunner().run(image_fs("alpine"), Process(["/bin/sh", "-c", script]))
+    assert completed.chunks() == (
+        (1, b"out\n"),
+        (2, b"err\n"),
+        (1, b"out2\n"),
+        (2, b"/bin/sh: nope: not found\n"),
+    )
+    assert completed.stdout == b"out\nout2\n"
+
+
 def test_run_on_alpine_uses_busybox_ash() -> None:
     status, out, err = sh(image_fs("alpine"), 'echo "a\\nb"; nope')
     assert (status, out, err) == (127, "a\\nb\n", "/bin/sh: nope: not found\n")

@@ -156,6 +156,22 @@ def test_host_commands_plug_into_the_world() -> None:
     assert run_scenario("$ ID=$(docker build .)\n$ echo ${ID#sha256:}", world).answer == "13"
 
 
+def test_a_host_command_writing_to_the_shell_io_keeps_the_order_of_its_streams() -> None:
+    def tool(argv: list[str], stdin: bytes, context: CommandContext) -> tuple[int, bytes, bytes]:
+        assert context.io is not None
+        context.io.stderr.write(b"first\n")
+        context.io.stdout.write(b"second\n")
+        return 0, b"", b"last\n"  # what is returned comes after what was written
+
+    world = World.fresh()
+    world.commands["tool"] = tool
+    assert run_scenario("$ tool 2>&1", world).answer == "first\nsecond\nlast"
+    text = "$ tool > out 2>&1\n$ cat out\n"
+    assert run_scenario(text, world).answer == "first\nsecond\nlast"
+    separate = run_scenario("$ tool", world).results[-1]
+    assert (separate.stdout, separate.stderr) == (b"second\n", b"first\nlast\n")
+
+
 def test_the_world_hands_the_engine_a_runner_on_the_same_budget() -> None:
     world = World.fresh()
     assert world.runner().budget is world.budget

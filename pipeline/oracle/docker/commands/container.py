@@ -218,7 +218,7 @@ def _start(inv: Invocation, container: Container, command: str, detach: bool) ->
         raise run_error(command, daemon_error(message).message, False, status) from None
     except ContainerError as error:
         raise run_error(command, daemon_error(str(error)).message, False, 125) from None
-    inv.docker.logs[container.id] = (completed.stdout, completed.stderr)
+    inv.docker.logs[container.id] = completed.chunks()
     return completed
 
 
@@ -235,10 +235,9 @@ def run_run(inv: Invocation) -> int:
         inv.out(container.id + "\n")
         return 0
     if inv.opts["tty"]:
-        inv.out(_tty(completed.stdout + completed.stderr))
+        inv.out(_tty(b"".join(data for _, data in completed.chunks())))
     else:
-        inv.out(completed.stdout)
-        inv.err(completed.stderr)
+        inv.write(completed.chunks())
     return completed.exit_code
 
 
@@ -264,12 +263,11 @@ def run_start(inv: Invocation) -> int:
             if attach:
                 stdin = inv.stdin if inv.opts["interactive"] else b""
                 completed = inv.engine.start(container, stdin=stdin)
-                inv.out(completed.stdout)
-                inv.err(completed.stderr)
+                inv.write(completed.chunks())
                 return completed.exit_code
             if not container.running:
                 completed = inv.engine.start(container, detach=True)
-                inv.docker.logs[container.id] = (completed.stdout, completed.stderr)
+                inv.docker.logs[container.id] = completed.chunks()
         except ExecNotFound as error:
             inv.err(daemon_error(f"{TASK_PREFIX}{error}: unknown").message + "\n")
             failed.append(name)
@@ -352,10 +350,9 @@ def run_exec(inv: Invocation) -> int:
     if opts["detach"]:
         return 0
     if opts["tty"]:
-        inv.out(_tty(completed.stdout + completed.stderr))
+        inv.out(_tty(b"".join(data for _, data in completed.chunks())))
     else:
-        inv.out(completed.stdout)
-        inv.err(completed.stderr)
+        inv.write(completed.chunks())
     return completed.exit_code
 
 
@@ -562,15 +559,19 @@ def run_commit(inv: Invocation) -> int:
 
 def run_logs(inv: Invocation) -> int:
     container = _container(inv, inv.args[0])
-    stdout, stderr = inv.docker.logs.get(container.id, (b"", b""))
+    # The log is one sequence of lines, each from one stream (the json-file driver's entries):
+    # --tail counts lines across both, and they come back in the order they were written.
+    lines = [
+        (fd, line)
+        for fd, data in inv.docker.logs.get(container.id, ())
+        for line in data.splitlines(keepends=True)
+    ]
     tail = inv.opts["tail"]
     if tail not in ("all", ""):
         count = int(tail) if tail.isdigit() else -1
         if count >= 0:
-            stdout = b"".join(stdout.splitlines(keepends=True)[-count:] if count else [])
-            stderr = b"".join(stderr.splitlines(keepends=True)[-count:] if count else [])
-    inv.out(stdout)
-    inv.err(stderr)
+            lines = lines[-count:] if count else []
+    inv.write(lines)
     return 0
 
 
