@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from pipeline.diagnostics import Diagnostic, error
+from pipeline.input_limits import MAX_YAML_VALUES
 
 JsonPath = tuple[str | int, ...]
 Positions = dict[JsonPath, tuple[int, int]]
@@ -130,7 +131,7 @@ def load_yaml(
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(), []
-        problems = _duplicate_keys(node, path, first_line)
+        problems = _expansion(node, path, first_line) or _duplicate_keys(node, path, first_line)
         if problems:
             return YamlDocument(), problems
         data = loader.construct_document(node)
@@ -200,6 +201,48 @@ def _positions(root: Node, first_line: int) -> Positions:
                 positions[child] = (first_line + item.start_mark.line, item.start_mark.column + 1)
                 stack.append((child, item))
     return positions
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expansion(root: Node, path: str | Path, first_line: int) -> list[Diagnostic]:
+    """An alias that contains itself, or aliases that multiply the document past
+    MAX_YAML_VALUES (a "billion laughs"): either would hang whatever walks the data.
+
+    Aliases share nodes, so sizes are counted once per node (depth first, iteratively) and
+    capped: the count costs time in the number of distinct nodes however much they expand.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()  # the nodes being counted: meeting one again is a cycle
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            on_path.discard(id(node))
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            sizes[id(node)] = min(total, MAX_YAML_VALUES + 1)
+            continue
+        if id(node) in sizes:
+            continue
+        on_path.add(id(node))
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                line = first_line + child.start_mark.line
+                message = "invalid YAML: an alias refers to a value that contains it"
+                return [error(path, line, message, "yaml-syntax", child.start_mark.column + 1)]
+            stack.append((child, False))
+    if sizes[id(root)] > MAX_YAML_VALUES:
+        message = f"invalid YAML: more than {MAX_YAML_VALUES:,} values once aliases are expanded"
+        line = first_line + root.start_mark.line
+        return [error(path, line, message, "yaml-syntax", root.start_mark.column + 1)]
+    return []
 
 
 def _duplicate_keys(root: Node, path: str | Path, first_line: int) -> list[Diagnostic]:

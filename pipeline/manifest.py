@@ -15,6 +15,7 @@ from typing import Any
 from pipeline import schema
 from pipeline.diagnostics import Diagnostic, error
 from pipeline.front_matter import Positions, json_safe, load_yaml
+from pipeline.input_limits import TooLarge, read_bounded
 
 MANIFEST = "README.md"
 TOPIC, COURSE, WORKOUT = "topic", "course", "workout"
@@ -82,7 +83,9 @@ class Manifest:
 def read_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     """Load a manifest's YAML; its level is decided later, from the folder layout."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_bounded(path).decode("utf-8")
+    except TooLarge as exc:
+        return None, [error(path, 1, str(exc), "read-error")]
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         return None, [error(path, 1, f"cannot read the manifest: {reason}", "read-error")]

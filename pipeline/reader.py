@@ -21,6 +21,7 @@ from typing import Any
 from pipeline import markdown
 from pipeline.diagnostics import Diagnostic, error, internal_error
 from pipeline.front_matter import read_front_matter
+from pipeline.input_limits import MAX_FILE_BYTES, TooLarge, read_bounded, too_large_message
 from pipeline.lesson import (
     FOOTNOTES,
     QUESTION_SECTIONS,
@@ -55,7 +56,9 @@ _WHITESPACE = re.compile(r"\s+")
 def read_lesson(path: Path) -> tuple[Lesson, list[Diagnostic]]:
     """Read the lesson file at `path` (any extension: a seed `.txt` reads like a `.md`)."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
+    except TooLarge as exc:
+        return Lesson(path, path.stem, readable=False), [error(path, 1, str(exc), "read-error")]
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return Lesson(path, path.stem, readable=False), [
@@ -69,6 +72,9 @@ def read_lesson(path: Path) -> tuple[Lesson, list[Diagnostic]]:
 
 def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic]]:
     """Read a lesson from its bytes (or text); `path` names it in the lesson and diagnostics."""
+    if len(data) > MAX_FILE_BYTES:  # characters of a text: at most its UTF-8 bytes
+        message = too_large_message(len(data))
+        return Lesson(path, path.stem, readable=False), [error(path, 1, message, "read-error")]
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8")
