@@ -38,6 +38,16 @@ class Link:
 
 
 @dataclass
+class Target:
+    """Where a link or an image in the lesson's Markdown points (the URL as the renderer has it)."""
+
+    kind: str  # "link" or "image"
+    url: str
+    line: int
+    col: int = 1
+
+
+@dataclass
 class Gap:
     """A `???` in a question, numbered from 1 in document order."""
 
@@ -157,6 +167,7 @@ class Lesson:
     footnotes: list[Footnote] = field(default_factory=list)
     footnote_refs: list[FootnoteRef] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)  # links and images in the Markdown
     stray: list[Block] = field(default_factory=list)  # content outside any section
     misplaced_oracles: list[Block] = field(default_factory=list)
     footnote_preamble: list[Block] = field(default_factory=list)  # text before the first label

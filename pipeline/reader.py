@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pipeline import markdown
 from pipeline.diagnostics import Diagnostic, error, internal_error
@@ -36,6 +37,7 @@ from pipeline.lesson import (
     Oracle,
     Question,
     Section,
+    Target,
 )
 from pipeline.markdown import ID_COMMENT, Token
 
@@ -177,6 +179,8 @@ class _Body:
                 self.read_plain(section)
         referring = [t for s in sections if s.name != FOOTNOTES for t in s.tokens]
         self.lesson.footnote_refs = self.footnote_refs(referring)
+        markdown.parse_inline(blocks)  # titles and stray blocks; sections are parsed already
+        self.lesson.targets = self.targets(blocks)
 
     def split_sections(self, blocks: list[Token]) -> list[_SectionTokens]:
         sections: list[_SectionTokens] = []
@@ -422,6 +426,21 @@ class _Body:
                 line, col = self.position(place[1])
                 refs.append(FootnoteRef(number, line, col))
         return refs
+
+    def targets(self, blocks: list[Token]) -> list[Target]:
+        """Every link and image destination, at the place its URL is written when found."""
+        found = []
+        for block in blocks:
+            start, raw, cursor = block.get("_start", 0), self.raw(block), 0
+            for token in markdown.walk([block]):
+                if token["type"] not in ("link", "image"):
+                    continue
+                url = token["attrs"]["url"]
+                at = next((i for u in (url, unquote(url)) if (i := raw.find(u, cursor)) >= 0), -1)
+                line, col = self.position(start + max(at, 0))
+                cursor = at + 1 if at >= 0 else cursor
+                found.append(Target(token["type"], url, line, col))
+        return found
 
 
 def _is_heading(token: Token | None, level: int) -> bool:
