@@ -51,7 +51,11 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   (a detached program stays "running" when the runner's Completed has `running = True`),
   `.exec(c, argv)`, `.stop(c)`, `.remove_container(c, force, volumes)`, `.commit(c, ref,
   message, author, changes)`, `.remove_image(ref, force)`, `.prune_images(all)`,
-  `.remove_volume(name)`, `.prune_volumes()`, `.system_df()`.
+  `.remove_volume(name)`, `.prune_volumes()`, `.system_df()`, `.resolve_image(ref) -> Image |
+  None` (a build's FROM: the store's, else pulled from `.registries` into the build cache only),
+  `.fetch_image(ref) -> distribution.Fetched` (raises `PullError`).
+- `process`: `Process`, `Completed(exit_code, stdout, stderr, running, output)`;
+  `.chunks()` is both streams in the order they were written (`(1|2, bytes)` pairs).
 - `catalogue`: the fixture base images (data in `catalogue/*.json`), `catalogue.install(store)`.
 """
 

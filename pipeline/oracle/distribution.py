@@ -69,6 +69,7 @@ class DistributionError(Exception):
         super().__init__(message)
         self.lines = tuple(lines)
         self.daemon_error = daemon_error
+        self.code = ""  # the registry's error code when the registry refused
 
 
 class PushError(DistributionError):
@@ -464,6 +465,36 @@ def pull(engine: Engine, name: str, all_tags: bool = False) -> PullReport:
     except RegistryError as exc:
         raise PullError(_translate(exc, named), lines, daemon_error=not pulled) from exc
     return PullReport(str(named), refs.familiar_string(named), default_tag, tuple(pulled))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """An image read straight from its registry (BuildKit's image source for `FROM`)."""
+
+    image: Image
+    manifest_digest: str
+    blob_sizes: tuple[int, ...]  # the layers' blob sizes, bottom first (the build's progress)
+
+
+def fetch(engine: Engine, name: str) -> Fetched:
+    """What BuildKit (docker driver) does for `FROM` an image the store lacks: the manifest,
+    config and layer blobs straight from the registry, into its build cache only. The image
+    is not added to `docker images` (moby/moby#39229), and no pull status is recorded.
+    Raises `PullError` (`code` is the registry's error code)."""
+    named = refs.tag_name_only(_parse(name, PullError))
+    registry = engine.registries.get(named.domain)
+    puller = _Puller(engine, registry, named)
+    try:
+        manifest = registry.get_manifest(named.path, named.digest or named.tag)
+        descriptors = manifest.layer_descriptors()
+        layers = [puller._layer(str(d["digest"])) for d in descriptors]
+        image = puller._image(manifest.config_digest(), layers)
+    except RegistryError as exc:
+        error = PullError(_translate(exc, named))
+        error.code = exc.code
+        raise error from exc
+    sizes = tuple(int(d.get("size") or 0) for d in descriptors)
+    return Fetched(image, manifest.digest, sizes)
 
 
 def _translate(error: RegistryError, ref: refs.Reference) -> str:

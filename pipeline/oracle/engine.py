@@ -21,7 +21,7 @@ from pipeline.oracle.container import (
     find_executable,
     merge_env,
 )
-from pipeline.oracle.distribution import BlobMetadata
+from pipeline.oracle.distribution import BlobMetadata, Fetched, PullError, fetch
 from pipeline.oracle.filesystem import Tree
 from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.image import Image
@@ -173,6 +173,8 @@ class Engine:
         self.build_cache: dict[Any, Any] = {}
         # What the daemon knows of layer blobs in registries (distribution.py).
         self.blob_metadata = BlobMetadata()
+        # Layer blobs BuildKit pulled into its own cache for `FROM` (never into `images`).
+        self.build_blobs: set[str] = set()
 
     @classmethod
     def with_catalogue(cls, runner: Runner | None = None, **kwargs: Any) -> Engine:
@@ -411,6 +413,26 @@ class Engine:
         """`docker commit`: a new image whose parent is the container's image."""
         image = container.commit(message, author, changes, created=self.clock.now())
         return self.images.add(image, tags=[ref] if ref else [], parent=container.image_id)
+
+    # --- images for builds ------------------------------------------------------------------------
+    def resolve_image(self, ref: str) -> Image | None:
+        """The image a build's `FROM` names: the store's, else the registry's (BuildKit pulls
+        what is not local, moby builder-next containerimage ResolveImageConfig); None when
+        neither has it. A pulled image stays out of `docker images`."""
+        try:
+            return self.images.get(ref)
+        except StoreError:
+            pass
+        try:
+            return self.fetch_image(ref).image
+        except PullError:
+            return None
+
+    def fetch_image(self, ref: str) -> Fetched:
+        """`ref` read from its registry into the build cache (raises `PullError`)."""
+        fetched = fetch(self, ref)
+        self.build_blobs.update(layer.digest for layer in fetched.image.layers)
+        return fetched
 
     def remove_image(
         self, ref_or_id: str, force: bool = False, prune: bool = True

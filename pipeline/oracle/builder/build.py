@@ -39,6 +39,8 @@ from pipeline.oracle.builder.expansion import Lexer
 from pipeline.oracle.builder.progress import Vertex, step_label
 from pipeline.oracle.builder.stages import StagePlan
 from pipeline.oracle.builder.steps import PROXY_ARGS, LayerSteps, size_text
+from pipeline.oracle.digest import chain_ids
+from pipeline.oracle.distribution import PullError
 from pipeline.oracle.filesystem import UnionFileSystem
 from pipeline.oracle.fsapi import FileSystem, FsError
 from pipeline.oracle.image import Image, ImageConfig
@@ -122,6 +124,8 @@ class _Build(LayerSteps):
         self.context_loaded = False
         self.images: dict[str, tuple[Image, str]] = {}  # canonical name -> (image, FROM ref)
         self.image_vertices: set[str] = set()
+        # FROM refs pulled from a registry by this build -> their download progress lines.
+        self.pulled: dict[str, list[str]] = {}
 
     # --- top level ------------------------------------------------------------------------------
     def run(self, tags: list[str], target: str | None) -> BuildResult:
@@ -212,15 +216,45 @@ class _Build(LayerSteps):
         if key in self.images:
             return self.images[key]
         vertex = self._add(Vertex(f"[internal] load metadata for {key}", "internal"))
+        if key not in self.engine.images and hasattr(self.engine, "fetch_image"):
+            return self._pull(name, named, vertex, lines)
         image = _lookup_image(self.engine, key)
         if image is None:
-            vertex.error = (
-                f"{name}: failed to resolve source metadata for {key}: pull access denied, "
-                "repository does not exist or may require authorization: server message: "
-                "insufficient_scope: authorization failed"
-            )
+            vertex.error = f"{name}: failed to resolve source metadata for {key}: " + _denied()
             raise solve_error(vertex.error, lines)
         resolved = key if named.digest else f"{key}@{_repo_digest(self.engine, image, named)}"
+        self.images[key] = (image, resolved)
+        return image, resolved
+
+    def _pull(
+        self, name: str, named: refs.Reference, vertex: Vertex, lines: tuple[int, int]
+    ) -> tuple[Image, str]:
+        """An image only a registry has: BuildKit resolves it there and downloads the layers
+        its cache lacks (`sha256:<blob> <size> / <size> done`, then `extracting ...`; ORACLE
+        CHOICE: all downloads, then all extractions, bottom layer first)."""
+        key = str(named)
+        known = set(self.engine.build_blobs)
+        try:
+            fetched = self.engine.fetch_image(key)
+        except PullError as error:
+            # containerd's resolver: Docker Hub answers 401 for a repository it does not have,
+            # any other missing repository or tag is a plain 404.
+            reason = _denied() if error.code == "DENIED" else f"{key}: not found"
+            vertex.error = f"{name}: failed to resolve source metadata for {key}: {reason}"
+            raise solve_error(vertex.error, lines) from None
+        image = fetched.image
+        resolved = key if named.digest else f"{key}@{fetched.manifest_digest}"
+        local = set(self.engine.images.layers)
+        chains = chain_ids([layer.diff_id for layer in image.layers])
+        new = [
+            (layer, size)
+            for layer, size, chain in zip(image.layers, fetched.blob_sizes, chains, strict=True)
+            if layer.digest not in known and chain not in local
+        ]
+        details = [f"resolve {resolved} done"]
+        details += [f"{layer.digest} {size_text(n)} / {size_text(n)} done" for layer, n in new]
+        details += [f"extracting {layer.digest} done" for layer, _ in new]
+        self.pulled[resolved] = details
         self.images[key] = (image, resolved)
         return image, resolved
 
@@ -243,8 +277,16 @@ class _Build(LayerSteps):
         image, resolved = self._image(source, instruction.lines)
         if resolved not in self.image_vertices:  # an unnumbered state: its vertex has no [i/n]
             self.image_vertices.add(resolved)
-            self._add(Vertex(f"FROM {resolved}", cached=True))
+            self._add(self._from_vertex(f"FROM {resolved}", resolved))
         return image.rootfs(), False
+
+    def _from_vertex(self, name: str, resolved: str) -> Vertex:
+        """A local base is CACHED; a pulled one shows its resolution, and its download unless
+        BuildKit's cache already had every layer (then it is CACHED too)."""
+        details = self.pulled.pop(resolved, None)
+        if details is None:
+            return Vertex(name, cached=True)
+        return Vertex(name, cached=len(details) == 1, details=details)
 
     # --- stages ---------------------------------------------------------------------------------
     def _dispatch_stage(self, plan: StagePlan) -> None:
@@ -254,7 +296,8 @@ class _Build(LayerSteps):
         total = counts_from + sum(1 for i in onbuild + commands if i.keyword in LAYER_STEPS)
         self.step = _Counter(plan.label, total)
         if plan.image is not None:
-            self._add(Vertex(self.step.label(f"FROM {plan.image_ref}"), cached=True))
+            label = self.step.label(f"FROM {plan.image_ref}")
+            self._add(self._from_vertex(label, plan.image_ref))
             state.cache_key = cache_key("", "source", image=plan.image.id)
         elif plan.is_scratch:
             state.cache_key = cache_key("", "scratch")
@@ -369,6 +412,14 @@ def _lookup_image(engine: Any, reference: str) -> Image | None:
         return engine.images.get(reference)
     except Exception:  # noqa: BLE001 - the store's not-found error, whatever its class
         return None
+
+
+def _denied() -> str:
+    """containerd's resolver on Docker Hub's 401 (what it answers for a missing repository)."""
+    return (
+        "pull access denied, repository does not exist or may require authorization: "
+        "server message: insufficient_scope: authorization failed"
+    )
 
 
 def _repo_digest(engine: Any, image: Image, named: refs.Reference) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 DOCKERFILE = """$ printf 'print("hi")\\n' > app.py
 $ cat > Dockerfile <<'EOF'
 FROM alpine
@@ -175,6 +177,48 @@ def test_a_missing_base_image(sh):
         "docker.io/library/nope:latest: pull access denied, repository does not exist or may "
         "require authorization: server message: insufficient_scope: authorization failed\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("base", "reason"),
+    [
+        ("alpine:nosuch", "docker.io/library/alpine:nosuch: not found"),
+        ("localhost:5000/nope", "localhost:5000/nope:latest: not found"),
+    ],
+)
+def test_a_base_image_missing_in_its_registry(sh, base, reason):
+    """containerd's resolver: a 404 (unknown tag, or a repository a plain registry lacks) is
+    `<ref>: not found`; only Docker Hub's 401 reads `pull access denied`."""
+    sh(f"printf 'FROM {base}\\n' > Dockerfile")
+    ran = sh("docker build -q .")
+    key = reason.removesuffix(": not found")
+    assert ran.err.endswith(
+        f"ERROR: failed to solve: {base}: failed to resolve source metadata for {key}: {reason}\n"
+    )
+
+
+def test_from_pulls_a_base_image_only_a_registry_has(ok):
+    """BuildKit resolves a base image the store lacks in its registry and downloads the layers
+    it does not have; the base stays out of `docker images` (moby/moby#39229); a second build
+    finds everything in its cache."""
+    ok("printf 'FROM alpine\\nRUN echo hi > /hi\\n' > Dockerfile")
+    ok("docker build -q -t localhost:5000/base . && docker push -q localhost:5000/base")
+    digest = ok("docker image inspect -f '{{index .RepoDigests 0}}' localhost:5000/base").strip()
+    ok("docker rmi localhost:5000/base")
+    ok("printf 'FROM localhost:5000/base\\nRUN cat /hi\\n' > Dockerfile")
+    out = ok("docker build --progress=plain -t app . 2>&1")
+    resolved = "localhost:5000/base:latest@" + digest.split("@")[1]
+    step = out.split(f"[1/2] FROM {resolved}\n")[1].split("\n\n")[0].splitlines()
+    number = step[0].split()[0]
+    assert step[0] == f"{number} resolve {resolved} done"
+    assert len(step) == 4 and step[-1] == f"{number} DONE 0.0s"  # alpine's layer is local
+    assert re.fullmatch(rf"{number} sha256:[0-9a-f]{{64}} 92B / 92B done", step[1])
+    assert step[2] == f"{number} extracting {step[1].split()[1]} done"
+    assert "0.100 hi\n" in out
+    assert ok("docker images -q localhost:5000/base") == ""
+    again = ok("docker build --progress=plain -t app2 . 2>&1")
+    assert f"FROM {resolved}\n{number} resolve {resolved} done\n{number} CACHED\n" in again
+    assert ok("docker run --rm app2 cat /hi") == "hi\n"
 
 
 def test_image_build_and_builder_build_are_the_same_command(sh, ok):

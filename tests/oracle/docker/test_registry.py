@@ -103,3 +103,20 @@ def test_save_and_load(ok, sh):
         sh("docker save -o x.tar nope").err == "Error response from daemon: No such image: nope\n"
     )
     assert sh("docker load -i missing.tar").err == "open missing.tar: no such file or directory\n"
+
+
+def test_create_pulls_a_missing_image_too(ok, sh):
+    ok(BUILD.format("localhost:5000/greeter"))
+    ok("docker push localhost:5000/greeter")
+    ok("docker rmi localhost:5000/greeter")
+    ran = sh("docker create --name g localhost:5000/greeter cat /hi")
+    assert ran.status == 0 and re.fullmatch(r"[0-9a-f]{64}\n", ran.out)
+    assert ran.err.startswith("Unable to find image 'localhost:5000/greeter:latest' locally\n")
+    assert ok("docker start -a g") == "hi\n"
+    missing = sh("docker create localhost:5000/none")
+    assert (missing.status, missing.out) == (125, "")
+    assert missing.err == (
+        "Unable to find image 'localhost:5000/none:latest' locally\n"
+        "docker: Error response from daemon: manifest for localhost:5000/none:latest not found: "
+        "manifest unknown: manifest unknown.\nSee 'docker create --help'.\n"
+    )

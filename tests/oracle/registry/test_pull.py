@@ -266,3 +266,21 @@ def test_pull_all_tags_of_a_missing_repository(engine, name: str, message: str) 
         pull(engine, name, all_tags=True)
     assert str(caught.value) == message
     assert caught.value.daemon_error and caught.value.lines == ()
+
+
+def test_resolve_image_reads_the_registry_without_storing(engine, factory) -> None:
+    """Engine.resolve_image (what a build's FROM uses): the store first, else the registry
+    (BuildKit's pull keeps the image out of `docker images`), else None."""
+    assert engine.resolve_image("alpine") is engine.images.get("alpine")
+    image = factory.image([factory.layer("/a")], base=engine.images.get("alpine"))
+    digest = _publish(engine, image)
+    resolved = engine.resolve_image(f"{REPO}:1")
+    assert resolved is not None and resolved.id == image.id
+    assert f"{REPO}:1" not in engine.images and image.id not in engine.images.images
+    assert engine.fetch_image(f"{REPO}@{digest}").manifest_digest == digest
+    assert {layer.digest for layer in image.layers} <= engine.build_blobs
+    assert engine.resolve_image(f"{REPO}:2") is None
+    assert engine.resolve_image("localhost:5000/none") is None
+    with pytest.raises(PullError) as caught:
+        engine.fetch_image("nosuchimage")
+    assert caught.value.code == "DENIED"
