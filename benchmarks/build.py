@@ -1,0 +1,128 @@
+"""Benchmark: `pipeline build` on a generated course, cold and incremental, against a mistune floor.
+
+Measures, each build in its own process (as a user runs it):
+- cold: no output, no caches;
+- unchanged: the same build again, nothing edited;
+- one lesson: one lesson's text edited, then built;
+- peak memory: the largest max RSS of the build process and of any worker it started;
+- floor: mistune alone parsing every lesson in one process (import included);
+- scenario: the median wall time of one oracle scenario run (no cache), over a sample.
+
+Targets (2 cores): cold ≤ 2× floor; unchanged < 5% of cold; one lesson < 10% of cold;
+peak memory < 500 MB; median scenario < 20 ms.
+
+Run: python benchmarks/build.py [N] [--work DIR]   (N defaults to 5000)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import generate  # noqa: E402
+
+# Runs the CLI, then reports its own and its children's (pool workers') peak RSS in KiB.
+_RUN_BUILD = """
+import json, resource, sys
+from pipeline.cli import main
+code = main(sys.argv[1:])
+usage = {who: resource.getrusage(getattr(resource, who)).ru_maxrss
+         for who in ("RUSAGE_SELF", "RUSAGE_CHILDREN")}
+print(json.dumps({"code": code, "rss": usage}), file=sys.stderr)
+"""
+
+_FLOOR = """
+import sys, time
+from pathlib import Path
+import mistune
+md = mistune.create_markdown(renderer=None)
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    md(path.read_text(encoding="utf-8"))
+"""
+
+_ORACLE_BLOCK = re.compile(r"^```oracle\n(.*?)^```$", re.M | re.S)
+
+
+def timed(args: list[str]) -> tuple[float, dict]:
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    report = {}
+    for line in done.stderr.splitlines()[::-1]:
+        if line.startswith('{"code"'):
+            report = json.loads(line)
+            break
+    if done.returncode != 0 or report.get("code", 0) != 0:
+        sys.exit(f"failed: {' '.join(args)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed, report
+
+
+def build(source: Path, work: Path) -> tuple[float, float]:
+    """One build; (seconds, peak RSS in MB of the largest process)."""
+    args = [sys.executable, "-c", _RUN_BUILD, "build", str(source), "-o", str(work / "dist")]
+    elapsed, report = timed([*args, "--cache-dir", str(work / "cache" / "oracle")])
+    return elapsed, max(report["rss"].values()) / 1024
+
+
+def scenario_times(source: Path, sample: int) -> list[float]:
+    from pipeline import verify
+
+    texts = []
+    for path in sorted(source.rglob("*.md")):
+        texts += _ORACLE_BLOCK.findall(path.read_text(encoding="utf-8"))
+    step = max(1, len(texts) // sample)
+    times = []
+    for text in texts[::step][:sample]:
+        start = time.perf_counter()
+        verify.run(text)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def edit_one_lesson(source: Path) -> Path:
+    lessons = sorted(p for p in source.rglob("*.md") if p.name != "README.md")
+    target = lessons[len(lessons) // 2]
+    text = target.read_text(encoding="utf-8")
+    marker = "## Content\n\n"
+    target.write_text(text.replace(marker, marker + "An edited sentence. ", 1), encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("count", type=int, nargs="?", default=5000)
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
+    args = parser.parse_args()
+    work = args.work / f"run-{args.count}"
+    shutil.rmtree(work, ignore_errors=True)
+    source = generate(args.count, work / "corpus")
+
+    results: dict[str, str] = {}
+    floor, _ = timed([sys.executable, "-c", _FLOOR, str(source)])
+    results["mistune floor"] = f"{floor:.2f} s"
+    cold, cold_mb = build(source, work)
+    results["cold build"] = f"{cold:.2f} s ({cold / floor:.2f}× floor)"
+    unchanged, unchanged_mb = build(source, work)
+    results["unchanged rebuild"] = f"{unchanged:.2f} s ({unchanged / cold:.1%} of cold)"
+    edit_one_lesson(source)
+    one, one_mb = build(source, work)
+    results["one lesson changed"] = f"{one:.2f} s ({one / cold:.1%} of cold)"
+    results["peak RSS"] = f"{max(cold_mb, unchanged_mb, one_mb):.0f} MB"
+    times = scenario_times(source, 50)
+    results["median scenario"] = f"{statistics.median(times) * 1000:.1f} ms (of {len(times)})"
+    for name, value in results.items():
+        print(f"{name:>20}: {value}")
+
+
+if __name__ == "__main__":
+    main()
