@@ -36,6 +36,8 @@ class BuildContext:
     epoch: int | None = None  # SOURCE_DATE_EPOCH, for anything that records a time
     on_lesson: Callable[[Path], None] | None = None
     cache_dir: Path | None = None  # the scenario cache; None: .cache/oracle in the project root
+    lesson_cache: Path | None = None  # parsed and checked lessons; None: no lesson cache
+    jobs: int = 1  # processes that read and check lessons
     checked: Checked | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # names of the files and folders produced
@@ -54,7 +56,7 @@ Stage = Callable[[BuildContext], None]
 
 def check_stage(ctx: BuildContext) -> None:
     """Read and check every lesson; any error stops the build."""
-    ctx.checked = check(ctx.source, ctx.on_lesson)
+    ctx.checked = check(ctx.source, ctx.on_lesson, cache_dir=ctx.lesson_cache, jobs=ctx.jobs)
     found = ctx.checked.diagnostics
     ctx.diagnostics = diags.strict(found) if ctx.strict else list(found)
     if diags.has_errors(ctx.diagnostics):
@@ -80,11 +82,14 @@ def build(
     on_lesson: Callable[[Path], None] | None = None,
     stages: list[Stage] | None = None,
     cache_dir: Path | None = None,
+    lesson_cache: Path | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Run the stages; publish into `output` only if all of them succeeded."""
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
     ctx = BuildContext(source, output, staging, strict, epoch, on_lesson, cache_dir)
+    ctx.lesson_cache, ctx.jobs = lesson_cache, jobs
     try:
         for stage in STAGES if stages is None else stages:
             stage(ctx)

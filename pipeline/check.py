@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
+import os
+import pickle
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +20,8 @@ from pipeline import diagnostics as diags
 from pipeline.card import Card, make_cards
 from pipeline.course import Curriculum, read_curriculum
 from pipeline.diagnostics import Diagnostic, internal_error
+from pipeline.lesson_cache import LessonCache, Loaded, entry_bytes, lesson_key
+from pipeline.reader import read_lesson
 from pipeline.rules import check_ids, check_lesson
 
 
@@ -41,14 +48,81 @@ class Checked:
         }
 
 
-def check(path: Path, on_lesson: Callable[[Path], None] | None = None) -> Checked:
-    """Read everything under `path` and check it; diagnostics come back sorted."""
-    curriculum, problems = read_curriculum(path, on_lesson)
-    for lesson in curriculum.lessons:
-        try:
-            problems.extend(check_lesson(lesson))
-        except Exception as exc:  # a bug in a rule must not hide the other lessons
-            problems.append(internal_error(lesson.path, exc))
+def check(
+    path: Path,
+    on_lesson: Callable[[Path], None] | None = None,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
+) -> Checked:
+    """Read everything under `path` and check it; diagnostics come back sorted.
+
+    With `cache_dir`, unchanged lessons come from the lesson cache; with `jobs` > 1 the others
+    are read and checked in that many processes. Either way the result is the same.
+    """
+    load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
+    curriculum, problems = read_curriculum(path, on_lesson, load)
     cards = make_cards(curriculum)
     problems.extend(check_ids(cards))
     return Checked(curriculum, cards, diags.ordered(problems))
+
+
+def read_and_check(path: Path) -> Loaded:
+    """One lesson read and put through every lesson rule: the unit that is cached and pooled."""
+    lesson, problems = read_lesson(path)
+    try:
+        problems = [*problems, *check_lesson(lesson)]
+    except Exception as exc:  # a bug in a rule must not hide the other lessons
+        problems = [*problems, internal_error(lesson.path, exc)]
+    return lesson, problems
+
+
+def _read_and_check_entry(path: Path, key: str) -> bytes:
+    """In a worker: the cache entry's bytes, which are also how the result travels back."""
+    return entry_bytes(key, read_and_check(path))
+
+
+_POOL_MINIMUM = 32  # fewer lessons than this are read faster than a pool starts
+
+
+@dataclass
+class LessonLoading:
+    """The lesson loader `read_curriculum` calls: cache first, then a pool (or this process)."""
+
+    cache: LessonCache | None = None
+    jobs: int = 1
+
+    def __call__(self, paths: list[Path]) -> list[Loaded]:
+        results: dict[int, Loaded] = {}
+        keys: dict[int, str] = {}
+        if self.cache is not None:
+            for index, path in enumerate(paths):
+                try:
+                    keys[index] = lesson_key(path, path.read_bytes())
+                except OSError:  # the reader reports it; nothing to cache
+                    continue
+                found = self.cache.get(keys[index])
+                if found is not None:
+                    results[index] = found
+        missing = [i for i in range(len(paths)) if i not in results]
+        for index, entry in zip(missing, self._entries(paths, keys, missing), strict=True):
+            key, results[index] = pickle.loads(entry)
+            if self.cache is not None and index in keys:
+                self.cache.put(key, entry)
+        return [results[i] for i in range(len(paths))]
+
+    def _entries(self, paths: list[Path], keys: dict[int, str], todo: list[int]) -> Iterator[bytes]:
+        """Each lesson's result as a cache entry (the key is "" when there is none)."""
+        args = [paths[i] for i in todo], [keys.get(i, "") for i in todo]
+        jobs = min(self.jobs, os.cpu_count() or 1, len(todo) // _POOL_MINIMUM or 1)
+        if jobs <= 1:
+            return map(_read_and_check_entry, *args)
+        chunk = max(1, len(todo) // (jobs * 8))
+        with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
+            return iter(list(pool.map(_read_and_check_entry, *args, chunksize=chunk)))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where there is one: workers start at once, with the modules already imported."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -19,7 +19,8 @@ from pipeline import diagnostics as diags
 from pipeline.build import build, source_date_epoch
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error, plural
-from pipeline.scenario_cache import ScenarioCache, is_inside
+from pipeline.lesson_cache import CACHE_DIR as LESSON_CACHE
+from pipeline.scenario_cache import ScenarioCache, is_inside, project_root
 
 DEFAULT_SOURCE = Path("cards")
 DEFAULT_OUTPUT = Path("dist")
@@ -95,6 +96,24 @@ def add_build(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="output folder (default: dist/)",
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes that read and check lessons (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every lesson again instead of using the lesson cache",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="after building, rebuild whenever a file under PATH changes",
+    )
     _add_common(parser)
 
 
@@ -108,10 +127,24 @@ def run_build(args: argparse.Namespace) -> int:
         )
         return 2
     cache_dir = verify.cache_dir(args.path, args.cache_dir)
-    if is_inside(cache_dir, args.output):
+    lesson_cache = lesson_cache_dir(args.path, args.cache_dir)
+    if is_inside(cache_dir, args.output) or is_inside(lesson_cache, args.output):
         message = "the scenario cache cannot be inside the output folder (--cache-dir)"
         print(f"pipeline build: error: {message}", file=sys.stderr)
         return 2
+    code = _build_once(args, epoch, cache_dir, lesson_cache)
+    if not args.watch:
+        return code
+    return _watch(args, lambda: _build_once(args, epoch, cache_dir, lesson_cache), code)
+
+
+def lesson_cache_dir(source: Path, given: Path | None = None) -> Path:
+    """`lessons/` inside `--cache-dir` if given (scenario entries sit in two-letter folders
+    there), else `.cache/lessons` in the project root of `source`."""
+    return given / "lessons" if given is not None else project_root(source) / LESSON_CACHE
+
+
+def _build_once(args: argparse.Namespace, epoch: int | None, cache_dir: Path, lessons: Path) -> int:
     with _progress() as on_lesson:
         result = build(
             args.path,
@@ -120,6 +153,8 @@ def run_build(args: argparse.Namespace) -> int:
             epoch=epoch,
             on_lesson=on_lesson,
             cache_dir=cache_dir,
+            lesson_cache=None if args.no_cache else lessons,
+            jobs=args.jobs,
         )
     sys.stdout.write(diags.format_text(result.diagnostics))
     checked = [result.checked] if result.checked else []
@@ -131,6 +166,33 @@ def run_build(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"wrote {path}")
     return 0
+
+
+def _watch(args: argparse.Namespace, rebuild: Callable[[], int], code: int) -> int:
+    """`build --watch`: rebuild whenever a file under PATH changes, until interrupted.
+
+    Changes inside the output folder or a cache (when they sit under PATH) are not the
+    author's and would rebuild forever, so they are ignored.
+    """
+    import watchfiles
+
+    ignored = [args.output.resolve(), verify.cache_dir(args.path, args.cache_dir).resolve()]
+    ignored.append(lesson_cache_dir(args.path, args.cache_dir).resolve())
+
+    def wanted(change: watchfiles.Change, name: str) -> bool:
+        path = Path(name).resolve()
+        return watchfiles.DefaultFilter()(change, name) and not any(
+            path.is_relative_to(folder) for folder in ignored
+        )
+
+    print(f"watching {args.path} for changes (Ctrl-C to stop)", flush=True)
+    for changes in watchfiles.watch(args.path, watch_filter=wanted, raise_interrupt=False):
+        names = sorted({name for _, name in changes})
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        print(f"changed: {shown}; rebuilding", flush=True)
+        code = rebuild()
+        sys.stdout.flush()
+    return code
 
 
 # name: (help, add its arguments, run it)

@@ -7,6 +7,7 @@ or a folder with no manifest at all (the seeds), is a set of lessons outside any
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,28 +75,38 @@ class Curriculum:
             return path.as_posix()
 
 
-def read_curriculum(root: Path, on_lesson: object = None) -> tuple[Curriculum, list[Diagnostic]]:
+# Reads lesson files, in order, each into its lesson and problems (check.py's caches and pools).
+LessonLoader = Callable[[list[Path]], Iterable[tuple[Lesson, list[Diagnostic]]]]
+
+
+def read_lessons(paths: list[Path]) -> Iterator[tuple[Lesson, list[Diagnostic]]]:
+    return map(read_lesson, paths)
+
+
+def read_curriculum(
+    root: Path, on_lesson: object = None, load: LessonLoader = read_lessons
+) -> tuple[Curriculum, list[Diagnostic]]:
     """Read every lesson and manifest under `root` (a folder or one lesson file)."""
     if not root.exists():
         return Curriculum(root), [error(root, 1, "no such file or folder", "read-error")]
     if root.is_file():
-        lesson, problems = read_lesson(root)
+        [(lesson, problems)] = load([root])
         return Curriculum(root, unlisted=[lesson]), problems
-    return _TreeReader(root, on_lesson).read()
+    return _TreeReader(root, on_lesson, load).read()
 
 
 class _TreeReader:
-    def __init__(self, root: Path, on_lesson: object = None) -> None:
+    def __init__(self, root: Path, on_lesson: object = None, load: LessonLoader = read_lessons):
         self.root = root
         self.on_lesson = on_lesson if callable(on_lesson) else None
+        self.load = load
         self.problems: list[Diagnostic] = []
         self.lessons: dict[Path, Lesson] = {}
         self.manifests: dict[Path, Manifest] = {}  # folder → manifest
 
     def read(self) -> tuple[Curriculum, list[Diagnostic]]:
         lesson_files, manifest_files = _discover(self.root)
-        for path in lesson_files:
-            lesson, problems = read_lesson(path)
+        for path, (lesson, problems) in zip(lesson_files, self.load(lesson_files), strict=True):
             self.lessons[path] = lesson
             self.problems.extend(problems)
             if self.on_lesson:

@@ -1,0 +1,104 @@
+"""The lesson cache: each lesson's parsed and checked result, so an unchanged file is not re-read.
+
+Reading and checking a lesson depends only on its path and its bytes (no rule looks at other
+files), so an entry is keyed by the sha256 of those, the pipeline's version and a digest of the
+pipeline's own code and data and of the Markdown libraries' versions: an edited reader, a new
+release or another mistune all miss, which means a clean re-read, never a stale one. Entries are
+pickles under `.cache/lessons/` (written by this pipeline only; the cache is local, never shared),
+written atomically; one that cannot be read or unpickled or belongs to another key is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import __version__ as PIPELINE_VERSION
+from pipeline.diagnostics import Diagnostic
+from pipeline.lesson import Lesson
+
+FORMAT = 1  # the layout of an entry; part of the key
+CACHE_DIR = Path(".cache") / "lessons"
+_PIPELINE_SOURCES = Path(__file__).resolve().parent
+_LIBRARIES = ("mistune", "pygments", "PyYAML", "python-frontmatter", "jsonschema", "nh3")
+
+Loaded = tuple[Lesson, list[Diagnostic]]  # a lesson and every diagnostic reading and rules gave
+
+
+@cache
+def pipeline_fingerprint() -> str:
+    """A digest of everything a lesson's result depends on besides its own bytes."""
+    digest = hashlib.sha256(f"{FORMAT}\0{PIPELINE_VERSION}\0{sys.version_info[:2]}\0".encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    for path in sorted(_PIPELINE_SOURCES.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file() and "oracle" not in path.parts:
+            digest.update(path.relative_to(_PIPELINE_SOURCES).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def lesson_key(path: Path, data: bytes) -> str:
+    """The path is part of the key: the lesson and its diagnostics name it."""
+    digest = hashlib.sha256(pipeline_fingerprint().encode() + b"\0")
+    digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class LessonCache:
+    """Pickled results on disk, one file per key (`<dir>/<key[:2]>/<key>.pickle`)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+        self.write_errors = 0
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Loaded | None:
+        """The stored result, or None if there is none or it cannot be trusted."""
+        try:
+            stored_key, loaded = pickle.loads(self.path(key).read_bytes())
+            if stored_key != key or not isinstance(loaded[0], Lesson):
+                raise ValueError("an entry for another key")
+        except Exception:  # missing, unreadable, truncated, garbage: read the lesson again
+            self.misses += 1
+            return None
+        self.hits += 1
+        return loaded
+
+    def put(self, key: str, entry: bytes) -> None:
+        """Store an entry made by `entry_bytes`; a cache that cannot be written only costs time."""
+        target = self.path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, entry)
+        except OSError:
+            self.write_errors += 1
+
+
+def entry_bytes(key: str, loaded: Loaded) -> bytes:
+    return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
