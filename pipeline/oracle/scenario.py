@@ -221,8 +221,12 @@ def run_command(world: World, command: Command) -> CommandResult:
         status = shell.run_script(command.text, io)
         return CommandResult(command, status, out.getvalue(), err.getvalue())
     except ShellAbort as exc:
-        stderr = _partial(err) + f"{exc}\n".encode()
-        return _Aborted(command, -1, _partial(out), stderr, reason=str(exc))
+        # The message on a line of its own, ending with a newline, whatever came before it.
+        before = _partial(err)
+        if before and not before.endswith(b"\n"):
+            before += b"\n"
+        reason = str(exc).strip("\n")
+        return _Aborted(command, -1, _partial(out), before + f"{reason}\n".encode(), reason=reason)
 
 
 def _partial(buffer: Buffer) -> bytes:

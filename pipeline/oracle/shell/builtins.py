@@ -5,6 +5,7 @@ that has a /bin/sh. Messages follow dash: `sh: 1: cd: can't cd to x`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from pipeline.oracle.fsapi import FsError
@@ -266,7 +267,14 @@ def cd(shell: Shell, argv: list[str], io: IO) -> int:
 
 
 def pwd(shell: Shell, argv: list[str], io: IO) -> int:
-    io.stdout.write_text(shell.cwd + "\n")
+    """The logical directory; `-P` (the last of -L/-P wins) resolves its symlinks."""
+    flags = [a for a in argv[1:] if a in ("-L", "-P")]
+    path = shell.cwd
+    if flags and flags[-1] == "-P":
+        resolve = getattr(shell.fs, "resolve", None)
+        with contextlib.suppress(FsError):
+            path = resolve(path) if resolve is not None else path
+    io.stdout.write_text(path + "\n")
     return 0
 
 

@@ -277,3 +277,11 @@ def test_the_pull_of_a_run_comes_before_the_program_output(ok):
     assert lines[:2] == ["Unable to find image 'localhost:5000/greeter:latest' locally",
                          "latest: Pulling from greeter"]  # fmt: skip
     assert lines[-2:] == ["Status: Downloaded newer image for localhost:5000/greeter:latest", "hi"]
+
+
+def test_builtins_run_as_the_image_programs(ok):
+    assert ok("docker run --rm alpine pwd") == "/\n"
+    assert ok("docker run --rm -w /etc debian pwd") == "/etc\n"
+    assert ok("docker run --rm busybox echo hi") == "hi\n"
+    assert ok("docker run --rm alpine [ -d /etc ] && echo yes") == "yes\n"
+    assert ok("docker run --rm debian printf '%s-' a b") == "a-b-"

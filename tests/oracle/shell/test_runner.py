@@ -77,6 +77,31 @@ def test_busybox_runs_the_applet_its_link_names() -> None:
     assert sh(fs, "ls -d /etc; busybox ls -d /etc; /bin/ls -d /etc") == (0, "/etc\n" * 3, "")
 
 
+def test_every_builtin_an_image_ships_as_a_file_runs_as_a_program() -> None:
+    """`pwd`, `echo`, `[`... are builtins of the shell and files of the image: run by path or
+    through PATH (no shell in between), the file's program must be simulated."""
+    from pipeline.oracle.shell.builtins import BUILTINS, SPECIAL_BUILTINS
+    from pipeline.oracle.shell.programs import PROGRAMS
+    from pipeline.oracle.shell.resolve import search_path
+
+    names = set(BUILTINS) | set(SPECIAL_BUILTINS)
+    for item in load():
+        fs = UnionFileSystem(lowers=item.image.layers)
+        shipped = {n for n in names if search_path(fs, n, "/usr/bin:/bin", "/")}
+        assert shipped <= set(PROGRAMS), (item.name, shipped - set(PROGRAMS))
+    assert {"pwd", "echo", "printf", "test", "[", "true", "false"} <= set(PROGRAMS)
+
+
+@pytest.mark.parametrize("image", ["alpine", "debian", "busybox"])
+def test_pwd_runs_from_the_image(image: str) -> None:
+    fs = image_fs(image)
+    fs.symlink("/etc", "/e")
+    completed = ShellRunner().run(fs, Process(["pwd"], cwd="/usr"))
+    assert (completed.exit_code, completed.stdout) == (0, b"/usr\n")
+    script = "cd /e && pwd && /bin/pwd && /bin/pwd -L && pwd -P && env pwd"
+    assert sh(fs, script) == (0, "/e\n/etc\n/e\n/etc\n/etc\n", "")
+
+
 def test_a_file_that_is_no_simulated_program_is_not_simulated() -> None:
     fs = image_fs("debian")
     fs.write_content("/usr/local/bin/python3", Content.of(ELF), 0o755)

@@ -212,3 +212,12 @@ $ echo done
         timings.append(time.perf_counter() - start)
     assert len(result.results) == 20
     assert statistics.median(timings) < 0.05
+
+
+def test_a_not_simulated_message_is_a_line_of_its_own() -> None:
+    world = World.fresh()
+    result = run_scenario("$ printf 'partial' >&2; python3 -V\n", world)
+    assert result.failure is not None
+    last = result.results[-1]
+    assert last.stderr == b"partial\npython3: the command is not simulated by the oracle\n"
+    assert result.failure.reason == "python3: the command is not simulated by the oracle"

@@ -765,3 +765,26 @@ def realpath(inv: Invocation) -> int:
             continue
         inv.out(resolved + "\n")
     return status
+
+
+@program("pwd")
+def pwd(inv: Invocation) -> int:
+    """`/bin/pwd`, as `env pwd` or a container's `pwd` run it (the shell's own `pwd` is a
+    builtin that prints its logical directory). Both coreutils and BusyBox default to -P (the
+    directory with symlinks resolved); -L prints $PWD when it is absolute, has no `.` or `..`
+    and names the same directory."""
+    opts, _ = getopt(inv, inv.argv[1:], "LP", {"logical": "L", "physical": "P"})
+    physical = _canonical(inv, ".", "e") or normalise(inv.cwd)
+    logical = inv.env.get("PWD", "")
+    if opts and opts[-1][0] == "L" and _names_directory(inv, logical, physical):
+        inv.out(logical + "\n")
+        return 0
+    inv.out(physical + "\n")
+    return 0
+
+
+def _names_directory(inv: Invocation, path: str, physical: str) -> bool:
+    parts = path.split("/")
+    if not path.startswith("/") or "." in parts or ".." in parts:
+        return False
+    return _canonical(inv, path, "e") == physical
