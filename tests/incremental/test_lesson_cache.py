@@ -1,0 +1,127 @@
+"""The lesson cache and the pool give exactly what a serial, uncached read gives.
+
+A changed pipeline version, an edited lesson, or an entry that is corrupt or for another key
+means the lesson is read again: a clean result, never a stale one.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from pipeline import lesson_cache
+from pipeline.check import Checked, LessonLoading, check
+from pipeline.course import _discover
+from pipeline.lesson_cache import LessonCache, lesson_key
+
+
+def snapshot(checked: Checked) -> bytes:
+    """Everything check produced, as bytes: the tree, every lesson, card and diagnostic."""
+    return pickle.dumps((checked.curriculum, checked.cards, checked.diagnostics))
+
+
+def lesson_files(course: Path) -> list[Path]:
+    return _discover(course)[0]
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.rglob("*.pickle"))
+
+
+def test_pool_gives_what_the_serial_read_gives(course: Path) -> None:
+    serial = check(course)
+    pooled = check(course, jobs=2)
+    assert serial.summary()["lessons"] == len(lesson_files(course))
+    assert snapshot(pooled) == snapshot(serial)
+
+
+def test_cached_read_gives_what_the_serial_read_gives(course: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "lessons"
+    serial = check(course)
+    cold = check(course, cache_dir=cache_dir, jobs=2)
+    assert len(entries(cache_dir)) == len(lesson_files(course))
+    warm = check(course, cache_dir=cache_dir, jobs=2)
+    assert snapshot(cold) == snapshot(serial)
+    assert snapshot(warm) == snapshot(serial)
+
+
+def test_warm_cache_reads_nothing_again(course: Path, tmp_path: Path) -> None:
+    paths = lesson_files(course)
+    LessonLoading(LessonCache(tmp_path), jobs=2)(paths)
+    cache = LessonCache(tmp_path)
+    LessonLoading(cache, jobs=2)(paths)
+    assert (cache.hits, cache.misses) == (len(paths), 0)
+
+
+def test_edited_lesson_is_read_again(course: Path, tmp_path: Path) -> None:
+    paths = lesson_files(course)
+    check(course, cache_dir=tmp_path)
+    edited = paths[len(paths) // 2]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("## Content\n\n", "## Content\n\nA new sentence. ", 1))
+    cache = LessonCache(tmp_path)
+    loaded = LessonLoading(cache)(paths)
+    assert (cache.hits, cache.misses) == (len(paths) - 1, 1)
+    assert snapshot(check(course, cache_dir=tmp_path)) == snapshot(check(course))
+    lesson = loaded[paths.index(edited)][0]
+    content = next(s for s in lesson.sections if s.name == "Content")
+    assert content.text.startswith("A new sentence.")
+
+
+def test_changed_pipeline_version_reads_everything_again(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = lesson_files(course)
+    check(course, cache_dir=tmp_path)
+    monkeypatch.setattr(lesson_cache, "PIPELINE_VERSION", "0.0.0-other")
+    lesson_cache.pipeline_fingerprint.cache_clear()
+    try:
+        cache = LessonCache(tmp_path)
+        LessonLoading(cache, jobs=2)(paths)
+        assert (cache.hits, cache.misses) == (0, len(paths))
+        assert snapshot(check(course, cache_dir=tmp_path)) == snapshot(check(course))
+    finally:
+        lesson_cache.pipeline_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda entry, other: entry.write_bytes(b"not a pickle"), id="garbage"),
+        pytest.param(lambda entry, other: entry.write_bytes(entry.read_bytes()[:40]), id="cut"),
+        pytest.param(lambda entry, other: entry.write_bytes(b""), id="empty"),
+        pytest.param(lambda entry, other: entry.write_bytes(other.read_bytes()), id="another-key"),
+        pytest.param(
+            lambda entry, other: entry.write_bytes(pickle.dumps(("x", None))), id="wrong-shape"
+        ),
+    ],
+)
+def test_damaged_entry_is_read_again_and_rewritten(course: Path, tmp_path: Path, damage) -> None:
+    paths = lesson_files(course)
+    check(course, cache_dir=tmp_path)
+    cache = LessonCache(tmp_path)
+    first, second = (cache.path(lesson_key(p, p.read_bytes())) for p in paths[:2])
+    damage(first, second)
+    assert snapshot(check(course, cache_dir=tmp_path)) == snapshot(check(course))
+    again = LessonCache(tmp_path)
+    LessonLoading(again)(paths)
+    assert (again.hits, again.misses) == (len(paths), 0)  # the damaged entry was rewritten
+
+
+def test_same_bytes_at_another_path_is_another_entry(course: Path, tmp_path: Path) -> None:
+    """A lesson and its diagnostics name their file, so a copy must not reuse the entry."""
+    path = lesson_files(course)[0]
+    copy = path.with_name("copy-of-lesson.md")
+    copy.write_bytes(path.read_bytes())
+    cache = LessonCache(tmp_path)
+    [(lesson, _), (copied, _)] = LessonLoading(cache)([path, copy])
+    assert (lesson.path, copied.path) == (path, copy)
+    assert cache.misses == 2
+
+
+def test_unwritable_cache_only_costs_time(course: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    assert snapshot(check(course, cache_dir=blocker)) == snapshot(check(course))
