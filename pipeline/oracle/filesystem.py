@@ -425,15 +425,16 @@ class UnionFileSystem:
     def chown(self, path: str, uid: int, gid: int) -> None:
         self._change_meta(path, uid=uid, gid=gid)
 
-    def touch(self, path: str) -> None:
+    def touch(self, path: str, mtime: int | None = None) -> None:
         self._check_writable(path)
         real = self.resolve(path)
         entry = self.lookup(real)
+        when = self.clock() if mtime is None else mtime
         if entry is None:
             self._parent_dir(real, path)
-            self.put(real, Entry.file(Content.empty(), mtime=self.clock()))
+            self.put(real, Entry.file(Content.empty(), mtime=when))
         else:
-            self.put(real, entry.with_(mtime=self.clock()))
+            self.put(real, entry.with_(mtime=when))
 
     # --- the writable layer as a change -----------------------------------------------------------
     def diff(self) -> ChangeSet:

@@ -103,6 +103,7 @@ class FileSystem(Protocol):
 
     def chown(self, path: str, uid: int, gid: int) -> None: ...
 
-    def touch(self, path: str) -> None: ...  # create empty, or bump mtime (a metadata change)
+    # Create empty, or set the mtime (to the clock's now unless given): a metadata change.
+    def touch(self, path: str, mtime: int | None = None) -> None: ...
 
     def walk(self, path: str = "/") -> Iterator[tuple[str, Stat]]: ...  # sorted, parents first

@@ -197,9 +197,9 @@ class MountedFileSystem:
         fs, inner, _ = self._route(path, writing=True)
         fs.chown(inner, uid, gid)
 
-    def touch(self, path: str) -> None:
+    def touch(self, path: str, mtime: int | None = None) -> None:
         fs, inner, _ = self._route(path, writing=True)
-        fs.touch(inner)
+        fs.touch(inner, mtime)
 
     def walk(self, path: str = "/") -> Iterator[tuple[str, Stat]]:
         start = normalise_path(path)

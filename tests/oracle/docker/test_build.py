@@ -221,6 +221,20 @@ def test_from_pulls_a_base_image_only_a_registry_has(ok):
     assert ok("docker run --rm app2 cat /hi") == "hi\n"
 
 
+def test_a_new_mtime_alone_keeps_the_copy_cache(ok):
+    """COPY's cache key is the files' content and metadata without mtime
+    (docker-image-semantics.md §3.2): `touch -d` changes what `ls -l` shows, not the build."""
+    ok("echo hello > app.txt && printf 'FROM alpine\\nCOPY app.txt /app.txt\\n' > Dockerfile")
+    first = ok("docker build -q -t one .")
+    ok("touch -d '2020-01-01 12:00' app.txt")
+    assert ok("ls -l app.txt") == "-rw-r--r-- 1 root root 6 Jan  1  2020 app.txt\n"
+    out = ok("docker build --progress=plain -t two . 2>&1")
+    assert "[2/2] COPY app.txt /app.txt\n#6 CACHED\n" in out
+    assert ok("docker images -q --no-trunc two") == first
+    ok("echo changed > app.txt")
+    assert ok("docker build -q -t three .") != first
+
+
 def test_image_build_and_builder_build_are_the_same_command(sh, ok):
     sh(DOCKERFILE)
     assert ok("docker image build -q .") == ok("docker builder build -q .")

@@ -564,9 +564,49 @@ FILES = [
         "mkdir d; ln -s d l; ls l; ls -d l",
         "l\n",
     ),
+    # touch -d/-t/-r (recorded with TZ=UTC; the oracle has no other zone)
+    Case(
+        "touch -d '2020-03-04 05:06:07' a; stat -c %Y a; ls -l a | cut -c1-10,24-",
+        "1583298367\n-rw-r--r--0 Mar  4  2020 a\n",
+    ),
+    Case(
+        "touch -t 202001020304.05 b; stat -c %Y b; touch -t 9912312359 c; stat -c %Y c;"
+        " touch -r b d; stat -c %Y d; touch -d @86400 e; stat -c %Y e",
+        "1577934245\n946684740\n1577934245\n86400\n",
+    ),
+    Case(
+        "touch -t 99 f; echo $?; touch -r nope f; echo $?; touch -t 202013010000 g; echo $?",
+        "1\n1\n1\n",
+        "touch: invalid date format '99'\n"
+        "touch: failed to get attributes of 'nope': No such file or directory\n"
+        "touch: invalid date format '202013010000'\n",
+    ),
+    Case(
+        "touch -d @1 -t 202001010000 f; echo $?; ls f",
+        "1\n",
+        "touch: cannot specify times from more than one source\n"
+        "Try 'touch --help' for more information.\n"
+        "ls: cannot access 'f': No such file or directory\n",
+        2,
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", FILES, ids=lambda c: c.script[:60])
 def test_file_programs_match_coreutils(case: Case, run) -> None:
     assert run(case.script) == (case.status, case.stdout, case.stderr)
+
+
+def test_touch_dates_follow_the_scenario_clock(run) -> None:
+    """Relative dates count from the scenario's clock (2025-01-01T00:00:00Z), not the machine's;
+    `-a` alone changes no modelled time."""
+    script = (
+        "touch -d '2 days ago' a; stat -c %y a; touch -d 'next week' b; stat -c %y b;"
+        " touch -d '2020-01-01' c; touch -a c; stat -c %y c"
+    )
+    assert run(script) == (
+        0,
+        "2024-12-30 00:00:00.000000000 +0000\n2025-01-08 00:00:00.000000000 +0000\n"
+        "2020-01-01 00:00:00.000000000 +0000\n",
+        "",
+    )

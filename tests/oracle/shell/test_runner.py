@@ -185,3 +185,19 @@ def test_the_engine_runs_containers_through_the_runner() -> None:
     daemon, completed = engine.run("debian", cmd=["sleep", "infinity"], detach=True)
     assert daemon.running
     assert engine.exec(daemon, ["cat", "/etc/os-release"]).stdout.startswith(b"PRETTY_NAME=")
+
+
+def test_busybox_touch_dates() -> None:
+    """BusyBox 1.37 touch: parse_datestr's forms, `invalid date '...'`, xstat's `can't stat`."""
+    script = (
+        "touch -d '2020-01-01 10:00' /a && stat -c %Y /a; touch -t 202001010000 /b && "
+        "stat -c %Y /b; touch -r /a /c && stat -c %Y /c; touch -d '1 day ago' /d; echo $?; "
+        "touch -r /nope /e; echo $?"
+    )
+    completed = ShellRunner(clock=lambda: 1735689600).run(
+        image_fs("alpine"), Process(["/bin/sh", "-c", script])
+    )
+    assert completed.stdout == b"1577872800\n1577836800\n1577872800\n1\n1\n"
+    assert completed.stderr == (
+        b"touch: invalid date '1 day ago'\ntouch: can't stat '/nope': No such file or directory\n"
+    )

@@ -6,6 +6,7 @@ import re
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.fsapi import FsError, Stat
+from pipeline.oracle.shell import dates
 from pipeline.oracle.shell.limits import NotSimulated
 from pipeline.oracle.shell.paths import basename, normalise
 from pipeline.oracle.shell.programs.base import (
@@ -79,23 +80,74 @@ def tee(inv: Invocation) -> int:
 
 @program("touch")
 def touch(inv: Invocation) -> int:
-    opts, operands = getopt(inv, inv.argv[1:], "cam", {"no-create": "c"})
+    """touch [-acm] [-d DATE | -t STAMP | -r FILE] FILE...: the new time comes from the
+    scenario's clock or `dates.py` (UTC), never the machine. Only mtime is modelled, so `-a`
+    alone changes no time shown."""
+    long = {"no-create": "c", "date=": "d", "reference=": "r", "time=": "T"}
+    opts, operands = getopt(inv, inv.argv[1:], "acmd:t:r:", long)
+    if any(k == "T" for k, _ in opts):
+        raise NotSimulated(f"{inv.name}: option '--time' is not simulated by the oracle")
     if not operands:
         raise UsageError("missing file operand")
-    no_create = any(k == "c" for k, _ in opts)
+    keys = {k for k, _ in opts}
+    mtime = _touch_time(inv, opts)
+    if mtime is False:
+        return 1
+    only_atime = "a" in keys and "m" not in keys
     status = 0
     for name in operands:
         path = inv.path(name)
         try:
             existed = inv.fs.exists(path)
-            if existed or not no_create:
-                inv.fs.touch(path)
+            if existed and only_atime:
+                continue
+            if existed or "c" not in keys:
+                inv.fs.touch(path, mtime)
                 if not existed:
                     inv.own(name)
         except FsError as exc:
             inv.err(f"cannot touch {quote(name)}: {exc.strerror}")
             status = 1
     return status
+
+
+def _touch_time(inv: Invocation, opts: list[tuple[str, str]]) -> int | None | bool:
+    """The time -d, -t or -r asks for; None for now; False after printing the error."""
+    sources = [(k, v) for k, v in opts if k in "dtr"]
+    if not sources:
+        return None
+    if len({k for k, _ in sources}) > 1:
+        if inv.binary != "busybox":
+            raise UsageError("cannot specify times from more than one source")
+        raise NotSimulated(f"{inv.name}: several of -d, -t, -r are not simulated by the oracle")
+    kind, value = sources[-1]
+    busybox = inv.binary == "busybox"
+    if kind == "r":
+        try:
+            return inv.stat(value).mtime
+        except FsError as exc:
+            what = (
+                f"can't stat '{value}'"
+                if busybox
+                else f"failed to get attributes of {quote(value)}"
+            )
+            inv.err(f"{what}: {exc.strerror}")
+            return False
+    clock = inv.shell.shared.clock
+    if clock is None:
+        raise NotSimulated(f"{inv.name}: this shell has no clock to read")
+    try:
+        if kind == "t" or (busybox and re.fullmatch(r"[0-9.]+", value)):
+            stamp = dates.parse_stamp(value, clock())
+            if stamp is None:
+                raise dates.InvalidDate
+            return stamp
+        return dates.parse_date(value, clock(), busybox)
+    except NotSimulated as exc:
+        raise NotSimulated(f"{inv.name}: {exc}") from None
+    except dates.InvalidDate:
+        inv.err(f"invalid date '{value}'" if busybox else f"invalid date format {quote(value)}")
+        return False
 
 
 @program("mkdir")
