@@ -67,9 +67,10 @@ def timed(args: list[str]) -> tuple[float, dict]:
     return elapsed, report
 
 
-def build(source: Path, work: Path) -> tuple[float, float]:
+def build(source: Path, work: Path, options: list[str]) -> tuple[float, float]:
     """One build; (seconds, peak RSS in MB of the largest process)."""
     args = [sys.executable, "-c", _RUN_BUILD, "build", str(source), "-o", str(work / "dist")]
+    args += options
     elapsed, report = timed([*args, "--cache-dir", str(work / "cache" / "oracle")])
     return elapsed, max(report["rss"].values()) / 1024
 
@@ -94,34 +95,45 @@ def edit_one_lesson(source: Path) -> Path:
     target = lessons[len(lessons) // 2]
     text = target.read_text(encoding="utf-8")
     marker = "## Content\n\n"
-    target.write_text(text.replace(marker, marker + "An edited sentence. ", 1), encoding="utf-8")
+    edited = text.replace(marker, marker + "An edited sentence.\n\n", 1)
+    target.write_text(edited, encoding="utf-8")
     return target
+
+
+class Results(dict):
+    """Printed as soon as measured: a long run that fails later still shows its first numbers."""
+
+    def __setitem__(self, name: str, value: str) -> None:
+        print(f"{name:>20}: {value}", flush=True)
+        super().__setitem__(name, value)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("count", type=int, nargs="?", default=5000)
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
+    parser.add_argument(
+        "--baseline", action="store_true", help="build serially without the lesson cache"
+    )
     args = parser.parse_args()
+    options = ["--jobs", "1", "--no-cache"] if args.baseline else []
     work = args.work / f"run-{args.count}"
     shutil.rmtree(work, ignore_errors=True)
     source = generate(args.count, work / "corpus")
 
-    results: dict[str, str] = {}
+    results = Results()
     floor, _ = timed([sys.executable, "-c", _FLOOR, str(source)])
     results["mistune floor"] = f"{floor:.2f} s"
-    cold, cold_mb = build(source, work)
+    cold, cold_mb = build(source, work, options)
     results["cold build"] = f"{cold:.2f} s ({cold / floor:.2f}× floor)"
-    unchanged, unchanged_mb = build(source, work)
+    unchanged, unchanged_mb = build(source, work, options)
     results["unchanged rebuild"] = f"{unchanged:.2f} s ({unchanged / cold:.1%} of cold)"
     edit_one_lesson(source)
-    one, one_mb = build(source, work)
+    one, one_mb = build(source, work, options)
     results["one lesson changed"] = f"{one:.2f} s ({one / cold:.1%} of cold)"
     results["peak RSS"] = f"{max(cold_mb, unchanged_mb, one_mb):.0f} MB"
     times = scenario_times(source, 50)
     results["median scenario"] = f"{statistics.median(times) * 1000:.1f} ms (of {len(times)})"
-    for name, value in results.items():
-        print(f"{name:>20}: {value}")
 
 
 if __name__ == "__main__":

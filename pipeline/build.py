@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import build_stamp as stamps
 from pipeline import diagnostics as diags
 from pipeline import export_json, verify
 from pipeline.anki import anki_stage
@@ -49,6 +50,8 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     written: list[Path]
     checked: Checked | None
+    summary: dict[str, int] | None = None  # the checked course's counts (also when skipped)
+    skipped: bool = False  # nothing changed since the last build: the outputs were kept
 
 
 Stage = Callable[[BuildContext], None]
@@ -85,16 +88,50 @@ def build(
     lesson_cache: Path | None = None,
     jobs: int = 1,
 ) -> BuildResult:
-    """Run the stages; publish into `output` only if all of them succeeded."""
+    """Run the stages; publish into `output` only if all of them succeeded.
+
+    With a `lesson_cache`, a build whose inputs and outputs are as the last successful build
+    left them (see build_stamp) writes nothing and reports what that build reported.
+    """
+    stamp_file, inputs = None, ""
+    if lesson_cache is not None and stages is None:
+        stamp_file = stamps.stamp_path(lesson_cache, output)
+        inputs = stamps.inputs_digest(source, (strict, epoch, str(output.resolve()), str(source)))
+        skipped = _unchanged(stamp_file, inputs, output)
+        if skipped is not None:
+            return skipped
+    ctx = BuildContext(source, output, Path(), strict, epoch, on_lesson, cache_dir)
+    ctx.lesson_cache, ctx.jobs = lesson_cache, jobs
+    result = _run(ctx, STAGES if stages is None else stages)
+    if stamp_file is not None and result.ok and result.summary is not None:
+        names = [path.name for path in result.written]
+        outputs = stamps.tree_digest(output, names)
+        stamp = stamps.Stamp(inputs, outputs, names, result.diagnostics, result.summary)
+        stamps.save(stamp_file, stamp)
+    return result
+
+
+def _unchanged(stamp_file: Path, inputs: str, output: Path) -> BuildResult | None:
+    stamp = stamps.load(stamp_file)
+    if stamp is None or stamp.inputs != inputs:
+        return None
+    if stamps.tree_digest(output, stamp.names) != stamp.outputs:
+        return None
+    written = [output / name for name in stamp.names]
+    return BuildResult(True, stamp.diagnostics, written, None, stamp.summary, skipped=True)
+
+
+def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
+    source, output = ctx.source, ctx.output
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
-    ctx = BuildContext(source, output, staging, strict, epoch, on_lesson, cache_dir)
-    ctx.lesson_cache, ctx.jobs = lesson_cache, jobs
+    ctx.staging = staging
     try:
-        for stage in STAGES if stages is None else stages:
+        for stage in stages:
             stage(ctx)
         published = publish(staging, output, ctx.written)
-        return BuildResult(True, ctx.diagnostics, published, ctx.checked)
+        summary = ctx.checked.summary() if ctx.checked else None
+        return BuildResult(True, ctx.diagnostics, published, ctx.checked, summary)
     except BuildFailed:
         return BuildResult(False, ctx.diagnostics, [], ctx.checked)
     except Exception as exc:  # a bug in a stage: report it, publish nothing

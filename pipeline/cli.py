@@ -159,12 +159,14 @@ def _build_once(args: argparse.Namespace, epoch: int | None, cache_dir: Path, le
     sys.stdout.write(diags.format_text(result.diagnostics))
     checked = [result.checked] if result.checked else []
     summary = _summary(checked, result.diagnostics)
+    if result.checked is None and result.summary is not None:  # skipped: the last build's counts
+        summary = {**result.summary, **{k: summary[k] for k in ("errors", "warnings")}}
     print(_summary_line(summary))
     if not result.ok:
         print(f"build failed: {args.output}/ left unchanged", file=sys.stderr)
         return 1
     for path in result.written:
-        print(f"wrote {path}")
+        print(f"up to date {path}" if result.skipped else f"wrote {path}")
     return 0
 
 

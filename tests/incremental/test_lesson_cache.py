@@ -60,7 +60,7 @@ def test_edited_lesson_is_read_again(course: Path, tmp_path: Path) -> None:
     check(course, cache_dir=tmp_path)
     edited = paths[len(paths) // 2]
     text = edited.read_text(encoding="utf-8")
-    edited.write_text(text.replace("## Content\n\n", "## Content\n\nA new sentence. ", 1))
+    edited.write_text(text.replace("## Content\n\n", "## Content\n\nA new sentence.\n\n", 1))
     cache = LessonCache(tmp_path)
     loaded = LessonLoading(cache)(paths)
     assert (cache.hits, cache.misses) == (len(paths) - 1, 1)
