@@ -59,4 +59,4 @@ Engine core, the API the builder, the shell and the `docker` command code agains
 - `catalogue`: the fixture base images (data in `catalogue/*.json`), `catalogue.install(store)`.
 """
 
-__version__ = "0.1.0"  # part of every scenario-cache key: bump when answers may change
+__version__ = "0.2.0"  # part of every scenario-cache key: bump when answers may change
