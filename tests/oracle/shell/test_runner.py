@@ -201,3 +201,44 @@ def test_busybox_touch_dates() -> None:
     assert completed.stderr == (
         b"touch: invalid date '1 day ago'\ntouch: can't stat '/nope': No such file or directory\n"
     )
+
+
+BUSYBOX_ERRORS = (
+    "cat /nope; cat /etc; touch /x/y; ls /nope; echo $?; rm /nope; mkdir /etc; rmdir /nope;"
+    " cp /nope /a; mv /nope /a; head /nope; tail /nope; wc /nope; stat -c %s /nope; rm /etc"
+)
+
+
+def test_busybox_programs_word_their_errors_as_busybox() -> None:
+    """BusyBox 1.37 wording (libbb open_or_warn `can't open`, bb_simple_perror_msg `NAME: ...`,
+    remove_file, make_directory, copy_file, mv's rename, rmdir, stat); ls exits 1, not 2."""
+    status, out, err = sh(image_fs("alpine"), BUSYBOX_ERRORS)
+    assert out == "1\n"
+    assert err == (
+        "cat: can't open '/nope': No such file or directory\n"
+        "cat: read error: Is a directory\n"
+        "touch: /x/y: No such file or directory\n"
+        "ls: /nope: No such file or directory\n"
+        "rm: can't remove '/nope': No such file or directory\n"
+        "mkdir: can't create directory '/etc': File exists\n"
+        "rmdir: '/nope': No such file or directory\n"
+        "cp: can't stat '/nope': No such file or directory\n"
+        "mv: can't rename '/nope': No such file or directory\n"
+        "head: can't open '/nope': No such file or directory\n"
+        "tail: can't open '/nope': No such file or directory\n"
+        "wc: can't open '/nope': No such file or directory\n"
+        "stat: can't stat '/nope': No such file or directory\n"
+        "rm: '/etc' is a directory\n"
+    )
+
+
+def test_gnu_programs_keep_their_wording_on_debian() -> None:
+    status, out, err = sh(image_fs("debian"), BUSYBOX_ERRORS)
+    assert out == "2\n"
+    assert err.splitlines()[:4] == [
+        "cat: /nope: No such file or directory",
+        "cat: /etc: Is a directory",
+        "touch: cannot touch '/x/y': No such file or directory",
+        "ls: cannot access '/nope': No such file or directory",
+    ]
+    assert "stat: cannot statx '/nope': No such file or directory" in err

@@ -91,6 +91,26 @@ class Invocation:
         """A builtin's error in the shell's format: `sh: 1: printf: abc: expected ...`."""
         self.shell.error(self.io, f"{self.name}: {message}")
 
+    @property
+    def busybox(self) -> bool:
+        """Running as a BusyBox applet (Alpine, busybox): its messages differ from GNU's."""
+        return self.binary == "busybox"
+
+    def fail(self, gnu: str, busybox: str) -> int:
+        """`PROG: MESSAGE` in the wording of the program that runs; status 1."""
+        self.err(busybox if self.busybox else gnu)
+        return 1
+
+    def open_error(self, exc: FsError, name: str) -> int:
+        """A file operand that cannot be read: GNU `cat: x: ...`; BusyBox's open_or_warn
+        `can't open 'x': ...`, or `read error: Is a directory` (the open of a directory
+        succeeds, its read fails)."""
+        if not self.busybox:
+            return self.fs_error(exc, quote_if_needed(name))
+        if exc.errno == "EISDIR":
+            return self.fail("", f"read error: {exc.strerror}")
+        return self.fail("", f"can't open '{name}': {exc.strerror}")
+
     def fs_error(self, exc: FsError, what: str = "") -> int:
         """`PROG: WHAT: strerror` and status 1 (what cat, wc, grep... print)."""
         self.err(f"{what}: {exc.strerror}" if what else exc.strerror)

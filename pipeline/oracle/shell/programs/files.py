@@ -35,7 +35,7 @@ def cat(inv: Invocation) -> int:
         try:
             source = inv.open_input(name)
         except FsError as exc:
-            status = inv.fs_error(exc, quote_if_needed(name))
+            status = inv.open_error(exc, name)
             continue
         if number:
             data = source.read_all()
@@ -106,8 +106,9 @@ def touch(inv: Invocation) -> int:
                 if not existed:
                     inv.own(name)
         except FsError as exc:
-            inv.err(f"cannot touch {quote(name)}: {exc.strerror}")
-            status = 1
+            status = inv.fail(
+                f"cannot touch {quote(name)}: {exc.strerror}", f"{name}: {exc.strerror}"
+            )
     return status
 
 
@@ -176,11 +177,9 @@ def mkdir(inv: Invocation) -> int:
                 if "v" in keys:
                     inv.out(f"{inv.name}: created directory {quote(name)}\n")
         except _Failed as exc:
-            inv.err(f"cannot create directory {quote(exc.name)}: {exc.reason}")
-            status = 1
+            status = _mkdir_failed(inv, exc.name, exc.reason)
         except FsError as exc:
-            inv.err(f"cannot create directory {quote(name)}: {exc.strerror}")
-            status = 1
+            status = _mkdir_failed(inv, name, exc.strerror)
     return status
 
 
@@ -230,8 +229,9 @@ def rmdir(inv: Invocation) -> int:
                 raise FsError("ENOTEMPTY", name)
             inv.fs.remove(inv.path(name))
         except FsError as exc:
-            inv.err(f"failed to remove {quote(name)}: {exc.strerror}")
-            status = 1
+            status = inv.fail(
+                f"failed to remove {quote(name)}: {exc.strerror}", f"'{name}': {exc.strerror}"
+            )
     return status
 
 
@@ -273,8 +273,7 @@ def _remove(inv: Invocation, name: str, keys: set[str]) -> int:
     except FsError as exc:
         if "f" in keys and exc.errno == "ENOENT":
             return 0
-        inv.err(f"cannot remove {quote(name)}: {exc.strerror}")
-        return 1
+        return _rm_failed(inv, name, exc)
     path = inv.path(name)
     try:
         if stat.kind == "dir":
@@ -298,9 +297,26 @@ def _remove(inv: Invocation, name: str, keys: set[str]) -> int:
         inv.fs.remove(path)
         _verbose_removed(inv, name, False, keys)
     except FsError as exc:
-        inv.err(f"cannot remove {quote(name)}: {exc.strerror}")
-        return 1
+        return _rm_failed(inv, name, exc)
     return 0
+
+
+def _rm_failed(inv: Invocation, name: str, exc: FsError) -> int:
+    """GNU `cannot remove 'x': ...`; BusyBox remove_file: `can't remove 'x': ...`, and
+    `'d' is a directory` without -r."""
+    if exc.errno == "EISDIR":
+        return inv.fail(f"cannot remove {quote(name)}: {exc.strerror}", f"'{name}' is a directory")
+    return inv.fail(
+        f"cannot remove {quote(name)}: {exc.strerror}", f"can't remove '{name}': {exc.strerror}"
+    )
+
+
+def _mkdir_failed(inv: Invocation, name: str, reason: str) -> int:
+    """GNU `cannot create directory 'x': ...`; BusyBox make_directory `can't create ...`."""
+    return inv.fail(
+        f"cannot create directory {quote(name)}: {reason}",
+        f"can't create directory '{name}': {reason}",
+    )
 
 
 def _verbose_removed(inv: Invocation, name: str, directory: bool, keys: set[str]) -> None:
@@ -379,8 +395,9 @@ def _copy(inv: Invocation, src: str, dest: str, keys: set[str]) -> int:
     try:
         stat = inv.stat(src) if follow else inv.lstat(src)
     except FsError as exc:
-        inv.err(f"cannot stat {quote(src)}: {exc.strerror}")
-        return 1
+        return inv.fail(
+            f"cannot stat {quote(src)}: {exc.strerror}", f"can't stat '{src}': {exc.strerror}"
+        )
     if stat.kind == "dir" and not recursive:
         inv.err(f"-r not specified; omitting directory {quote(src)}")
         return 1
@@ -492,9 +509,9 @@ def mv(inv: Invocation) -> int:
     for src, dest in pairs:
         try:
             inv.lstat(src)
-        except FsError as exc:
-            inv.err(f"cannot stat {quote(src)}: {exc.strerror}")
-            status = 1
+        except FsError as exc:  # BusyBox finds out when rename(2) fails
+            gnu = f"cannot stat {quote(src)}: {exc.strerror}"
+            status = inv.fail(gnu, f"can't rename '{src}': {exc.strerror}")
             continue
         if _exists(inv, dest) and _same(inv, src, dest):
             inv.err(f"{quote(src)} and {quote(dest)} are the same file")

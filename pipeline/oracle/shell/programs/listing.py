@@ -150,9 +150,10 @@ class _Lister:
                 if stat.kind == "symlink" and not self.long and "d" not in self.keys:
                     with contextlib.suppress(FsError):
                         stat = self.inv.fs.stat(path)
-            except FsError as exc:
-                self.inv.err(f"cannot access {quote(name)}: {exc.strerror}")
-                self.status = 2
+            except FsError as exc:  # BusyBox: bb_simple_perror_msg, exit code 1
+                gnu = f"cannot access {quote(name)}: {exc.strerror}"
+                self.inv.fail(gnu, f"{name}: {exc.strerror}")
+                self.status = 1 if self.inv.busybox else 2
                 continue
             if stat.kind == "dir" and "d" not in self.keys:
                 dirs.append((name, path, stat))
@@ -338,8 +339,8 @@ def stat_(inv: Invocation) -> int:
         try:
             st = inv.stat(name) if "L" in keys else inv.lstat(name)
         except FsError as exc:
-            inv.err(f"cannot statx {quote(name)}: {exc.strerror}")
-            status = 1
+            gnu = f"cannot statx {quote(name)}: {exc.strerror}"
+            status = inv.fail(gnu, f"can't stat '{name}': {exc.strerror}")
             continue
         inv.out(stat_format(inv, names, fmt, name, st) + newline)
     return status

@@ -58,7 +58,7 @@ def wc(inv: Invocation) -> int:
     status = 0
     for name, source in inputs:
         if isinstance(source, FsError):
-            status = inv.fs_error(source, quote_if_needed(name))
+            status = inv.open_error(source, name)
             continue
         counts = _wc_counts(source, order)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
@@ -206,8 +206,7 @@ def head(inv: Invocation) -> int:
         try:
             source = inv.open_input(name)
         except FsError as exc:
-            inv.err(f"cannot open {quote(name)} for reading: {exc.strerror}")
-            status = 1
+            status = _open_for_reading_failed(inv, name, exc)
             continue
         if headers:
             inv.out(
@@ -270,8 +269,7 @@ def tail(inv: Invocation) -> int:
         try:
             source = inv.open_input(name)
         except FsError as exc:
-            inv.err(f"cannot open {quote(name)} for reading: {exc.strerror}")
-            status = 1
+            status = _open_for_reading_failed(inv, name, exc)
             continue
         if headers:
             inv.out(
@@ -684,3 +682,10 @@ def rev(inv: Invocation) -> int:
             out += line[::-1] + b"\n"
     inv.stdout.write(bytes(out))
     return 0
+
+
+def _open_for_reading_failed(inv: Invocation, name: str, exc: FsError) -> int:
+    """head/tail: GNU `cannot open 'x' for reading: ...`; BusyBox open_or_warn."""
+    if inv.busybox:
+        return inv.open_error(exc, name)
+    return inv.fail(f"cannot open {quote(name)} for reading: {exc.strerror}", "")
