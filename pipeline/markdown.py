@@ -102,12 +102,13 @@ class _PositionedParser(mistune.BlockParser):
     def parse_method(self, m: re.Match[str], state: BlockState) -> int | None:
         if state.parent is not None:
             return super().parse_method(m, state)
-        before = {id(token) for token in state.tokens}
+        # New tokens land at the end, or just before the last one (mistune's prepend_token), so
+        # only that tail is looked at: visiting every token made a lesson quadratic in blocks.
+        tail = max(len(state.tokens) - 1, 0)
         end = super().parse_method(m, state)
-        for token in state.tokens:
-            if id(token) not in before:
-                # Nested calls (a list ended by a thematic break) already placed their tokens.
-                token.setdefault("_start", m.start())
+        for token in state.tokens[tail:]:
+            # Nested calls (a list ended by a thematic break) already placed their tokens.
+            token.setdefault("_start", m.start())
         return end
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
@@ -144,7 +145,8 @@ def parse_blocks(source: str) -> list[Token]:
     state.process(source)
     _MARKDOWN.block.parse(state)
     tokens = state.tokens
-    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+    # A body of reference definitions only has no token: `[None]` would be one too many.
+    for token, following in zip(tokens, [*tokens[1:], None][: len(tokens)], strict=True):
         token.setdefault("_start", 0)
         token["_end"] = following.get("_start", len(source)) if following else len(source)
     return tokens
