@@ -45,6 +45,19 @@ def add_check(parser: argparse.ArgumentParser) -> None:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes that read and check lessons (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every lesson again instead of using the lesson cache",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="treat warnings, and questions without an oracle scenario, as errors",
@@ -53,7 +66,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="where scenario results are kept (default: .cache/oracle in the project root)",
+        help="where scenario results are kept, and checked lessons in its lessons/ "
+        "(default: .cache/oracle and .cache/lessons in the project root)",
     )
 
 
@@ -63,7 +77,8 @@ def run_check(args: argparse.Namespace) -> int:
     results: list[Checked] = []
     with _progress() as on_lesson:
         for path in paths:
-            result = check(path, on_lesson)
+            lessons = None if args.no_cache else lesson_cache_dir(path, args.cache_dir)
+            result = check(path, on_lesson, cache_dir=lessons, jobs=args.jobs)
             results.append(result)
             cache = ScenarioCache(verify.cache_dir(path, args.cache_dir))
             found = [*result.diagnostics, *verify.Verifier(cache).verify_all(result.cards)]
@@ -95,19 +110,6 @@ def add_build(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_OUTPUT,
         metavar="DIR",
         help="output folder (default: dist/)",
-    )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="processes that read and check lessons (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="read every lesson again instead of using the lesson cache",
     )
     parser.add_argument(
         "--watch",
