@@ -142,7 +142,10 @@ def load_yaml(
         col = mark.column + 1 if mark else 1
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         return YamlDocument(), [error(path, line, f"invalid YAML: {message}", "yaml-syntax", col)]
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+    except RecursionError:  # PyYAML composes and constructs recursively
+        message = "invalid YAML: lists or mappings nested too deeply"
+        return YamlDocument(), [error(path, first_line, message, "yaml-syntax")]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         # Constructor failures on odd values (e.g. a timestamp out of range) and absurd nesting.
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return YamlDocument(), [error(path, first_line, f"invalid YAML: {message}", "yaml-syntax")]

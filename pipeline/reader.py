@@ -87,6 +87,12 @@ def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic
             return Lesson(path, path.stem, readable=False), [problem]
     else:
         text = data
+    if (nul := text.find("\0")) >= 0:  # UTF-16, or a binary file that happens to decode
+        line, col = text.count("\n", 0, nul) + 1, nul - (text.rfind("\n", 0, nul) + 1) + 1
+        message = "the file contains a NUL character: it is binary or not UTF-8 (UTF-16?)"
+        return Lesson(path, path.stem, readable=False), [
+            error(path, line, message, "read-error", col)
+        ]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
     front, problems = read_front_matter(text, path)
