@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import diagnostics as diags
+from pipeline import targets
 from pipeline.card import Card, make_cards
 from pipeline.course import Curriculum, read_curriculum
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -62,6 +63,7 @@ def check(
     """
     load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
     curriculum, problems = read_curriculum(path, on_lesson, load)
+    problems.extend(targets.check_curriculum(curriculum))
     cards = make_cards(curriculum)
     problems.extend(check_ids(cards))
     return Checked(curriculum, cards, diags.ordered(problems))

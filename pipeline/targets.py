@@ -7,7 +7,8 @@ a `#fragment`, or a relative path to a file inside the course folder: one that c
 (`../../etc/passwd`, an absolute path, a symlink pointing out) is an error too, as Anki's export
 would refuse it later and the site would point outside itself.
 
-These rules need the course folder, so `check` runs them rather than `rules.check_lesson`.
+These rules need the course folder (and look at the file system), so `check` runs them on the
+whole curriculum rather than in `rules.check_lesson`, whose results are cached per lesson.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pipeline.course import Curriculum
-from pipeline.diagnostics import Diagnostic, error
+from pipeline.diagnostics import Diagnostic, error, internal_error
 from pipeline.lesson import Lesson
 
 UNSAFE_LINK = "unsafe-link"
@@ -52,6 +53,17 @@ def lesson_folders(curriculum: Curriculum) -> Iterator[tuple[Lesson, Path]]:
         yield lesson, base
 
 
+def check_curriculum(curriculum: Curriculum) -> list[Diagnostic]:
+    """Every lesson's targets; not cached with the lesson, as it depends on the file system."""
+    problems = []
+    for lesson, folder in lesson_folders(curriculum):
+        try:
+            problems.extend(check_targets(lesson, folder))
+        except Exception as exc:  # a bug here must not hide the other lessons
+            problems.append(internal_error(lesson.path, exc))
+    return problems
+
+
 def check_targets(lesson: Lesson, folder: Path) -> list[Diagnostic]:
     """Every unsafe or escaping link and image of the lesson (front matter links included)."""
     if not lesson.readable:
@@ -69,15 +81,19 @@ def check_targets(lesson: Lesson, folder: Path) -> list[Diagnostic]:
 
 def judge(kind: str, url: str, lesson: Path, course: Path) -> tuple[str, str] | None:
     """(message, rule) when `url` may not be a `kind` ("link" or "image") of this lesson."""
-    plain = _IGNORED.sub("", unquote(html.unescape(url))).lstrip(_LEADING)
-    shown = _shown(url)
+    decoded = unquote(html.unescape(url))
+    plain = _IGNORED.sub("", decoded).lstrip(_LEADING)
+    shown = _shown(decoded)
     scheme = _SCHEME.match(plain)
     if scheme:
         name = scheme[1].lower()
         if name in SCHEMES[kind]:
             return None
-        allowed = " and ".join(f"{s}:" for s in SCHEMES[kind])
-        return f"{kind} `{shown}` uses `{name}:`; only {allowed} are allowed", UNSAFE_LINK
+        allowed = ", ".join(f"{s}:" for s in SCHEMES[kind])
+        return (
+            f"{kind} `{shown}` uses `{name}:`; a {kind} may only be {allowed} or a path",
+            UNSAFE_LINK,
+        )
     if plain.startswith(("//", "\\\\")):
         return f"{kind} `{shown}` names a host without a scheme; write `https://`", UNSAFE_LINK
     path = re.split(r"[?#]", plain, maxsplit=1)[0].replace("\\", "/")
@@ -95,5 +111,5 @@ def judge(kind: str, url: str, lesson: Path, course: Path) -> tuple[str, str] | 
 
 def _shown(url: str, width: int = 80) -> str:
     """The URL for a message: one line, not too long, no backquote to break the quoting."""
-    text = re.sub(r"\s+", " ", url).replace("`", "'")
+    text = re.sub(r"[\s\x00-\x1f\x7f]+", " ", url).replace("`", "'")
     return text if len(text) <= width else text[: width - 1] + "…"
