@@ -147,7 +147,7 @@ def test_rebuilds_are_byte_identical_and_honour_source_date_epoch(tmp_path: Path
 def test_an_unexpected_exception_is_an_internal_error_diagnostic(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def explode(path: Path, on_lesson: object = None) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "check", explode)
