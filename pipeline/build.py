@@ -1,15 +1,18 @@
 """The build command, as the list of its stages.
 
 Each stage takes the build context and fills in its part. Everything is written into a
-staging folder next to the output; only when every stage succeeded does the output get the new
-files, so a failed build leaves the previous `dist/` as it was. Later stages (the oracle's
-verification, the Anki deck, the site) slot into `STAGES`.
+staging folder next to the output; only when every stage succeeded does the staging folder
+trade places with the output, in one atomic exchange, so a failed build leaves the previous
+`dist/` as it was and a killed one leaves it old or new, never half of each. Later stages (the
+oracle's verification, the Anki deck, the site) slot into `STAGES`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from pipeline import build_stamp as stamps
 from pipeline import diagnostics as diags
-from pipeline import export_json, verify
+from pipeline import export_json, swap, verify
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -124,7 +127,8 @@ def _unchanged(stamp_file: Path, inputs: str, output: Path) -> BuildResult | Non
 def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
     source, output = ctx.source, ctx.output
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    _remove_stale(output)
+    staging = Path(tempfile.mkdtemp(prefix=_prefix(output, "build"), dir=output.parent))
     ctx.staging = staging
     try:
         for stage in stages:
@@ -142,17 +146,41 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
 
 
 def publish(staging: Path, output: Path, names: list[str]) -> list[Path]:
+    """Make `output` hold the produced files and folders, in one atomic step.
+
+    Entries of `output` the build does not produce (a `.gitkeep`) are hard-linked into the
+    staging folder, which then trades places with `output` in one atomic exchange: a crash at
+    any moment leaves the old `output` whole or the new one whole (the old tree ends up in the
+    staging folder, which the caller removes). Where no exchange is possible (not Linux), each
+    produced entry replaces its old one by its own rename instead.
+    """
+    produced = set(names)
+    for entry in staging.iterdir():  # only what a stage registered is published
+        if entry.name not in produced:
+            _remove(entry)
+    output.mkdir(parents=True, exist_ok=True)
+    if output.is_symlink():  # swapping would replace the link itself
+        return _replace_each(staging, output, names)
+    for entry in output.iterdir():
+        if entry.name not in produced:
+            _carry(entry, staging / entry.name)
+    staging.chmod(stat.S_IMODE(output.stat().st_mode))  # mkdtemp made it private
+    if swap.exchange(staging, output):
+        return [output / name for name in names]
+    return _replace_each(staging, output, names)
+
+
+def _replace_each(staging: Path, output: Path, names: list[str]) -> list[Path]:
     """Move each produced file or folder into `output`, replacing the old one of that name.
 
-    Other entries of `output` (such as a `.gitkeep`) stay. A file moves with one atomic rename;
-    a folder is swapped with two renames, the old one removed afterwards.
+    A file moves with one atomic rename; a folder is swapped with two renames, the old one
+    removed afterwards. A crash in between leaves some entries new and some old.
     """
-    output.mkdir(parents=True, exist_ok=True)
     published = []
     for name in names:
         new, old = staging / name, output / name
         if old.is_dir() and not old.is_symlink():
-            trash = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=output.parent))
+            trash = Path(tempfile.mkdtemp(prefix=_prefix(output, "old"), dir=output.parent))
             os.replace(old, trash / name)
             os.replace(new, old)
             shutil.rmtree(trash, ignore_errors=True)
@@ -160,6 +188,54 @@ def publish(staging: Path, output: Path, names: list[str]) -> list[Path]:
             os.replace(new, old)
         published.append(old)
     return published
+
+
+def _carry(entry: Path, target: Path) -> None:
+    """A copy of `entry` at `target`: hard links where possible, symlinks as links."""
+    if entry.is_symlink():
+        os.symlink(os.readlink(entry), target)
+    elif entry.is_dir():
+        shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(entry, target)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry)
+    else:
+        entry.unlink()
+
+
+def _prefix(output: Path, kind: str) -> str:
+    """Work folders next to `output` carry the builder's process id, to tell stale ones."""
+    return f".{output.name}.{kind}-{os.getpid()}-"
+
+
+def _remove_stale(output: Path) -> None:
+    """The work folders of builds that were killed: SIGKILL runs no clean-up code."""
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(?:build|old)-(?P<pid>[0-9]+)-")
+    for entry in output.parent.iterdir():
+        found = pattern.match(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _alive(int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def source_date_epoch(environ: dict[str, str] | None = None) -> int | None:
