@@ -14,7 +14,7 @@ Engine core, the API the builder, the shell and the `docker` command code agains
   `Entry.symlink(target, ...)`, `entry.with_(mode=...)`, `entry.stat()`;
   `ChangeSet(entries={path: Entry}, whiteouts={path}, opaque={dir})` with `.add(path, entry)`,
   `.delete(path)`, `.make_opaque(dir)`, `.is_empty()`;
-  `Layer(changeset)` / `Layer.from_changeset(cs)` / `Layer.empty()` / `Layer.from_tar(stream)`:
+  `Layer(changeset)` / `Layer.from_changeset(cs)` / `Layer.empty()`:
   `.entries`, `.whiteouts`, `.opaque`, `.size` (content bytes, §4.3), `.diff_id`, `.digest`
   (gzip blob), `.blob_size`, `.tar_stream()`, `.tar_bytes()`, `.blob()`, `.descriptor()`.
 - `filesystem`: `Tree()` (a writable layer) and
@@ -57,6 +57,22 @@ Engine core, the API the builder, the shell and the `docker` command code agains
 - `process`: `Process`, `Completed(exit_code, stdout, stderr, running, output)`;
   `.chunks()` is both streams in the order they were written (`(1|2, bytes)` pairs).
 - `catalogue`: the fixture base images (data in `catalogue/*.json`), `catalogue.install(store)`.
+- `paths`: `join`, `normalise`, `basename`, `dirname` on plain strings.
+
+Images leaving and entering the engine:
+
+- `registry`: in-memory registries (`Registries`, `Registry`, `Repository`, `Blob`, `Manifest`),
+  blobs stored once per host and linked into repositories.
+- `distribution`: `docker push` / `docker pull` against `engine.registries`, with the daemon's
+  per-layer blob metadata (which blob a DiffID became, where it was pushed or pulled).
+- `layout`: `docker save` / `docker load` archives and the OCI image layout (`ImageArchive`,
+  `save(store, names)`, `load(store, source)`, `read_tar`, `layer_from_tar`).
+
+On top of the engine: `builder/` (Dockerfiles, the build cache, BuildKit's progress output),
+`shell/` (the scenario shell: parser, interpreter, the programs of the catalogue's images),
+`docker/` (the `docker` command and its formatters), `scenario` (transcripts: parse and run
+them, compare output) and `world` (`new_world()`: a fresh host with `docker` on an engine that
+holds only the catalogue).
 """
 
 __version__ = "0.2.0"  # part of every scenario-cache key: bump when answers may change

@@ -16,18 +16,16 @@ crc32_combine). Digests are memoised per process by a cheap structural fingerpri
 from __future__ import annotations
 
 import hashlib
-import io
 import struct
-import tarfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import BinaryIO
 
 from pipeline.oracle.content import CHUNK, Content, zero_chunks
 from pipeline.oracle.digest import sha256_digest
 from pipeline.oracle.fsapi import Kind, Stat
+from pipeline.oracle.paths import normalise
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -87,20 +85,6 @@ class Entry:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def normalise_path(path: str) -> str:
-    """`a/b/`, `/a//b`, `./a/b` -> `/a/b` (lexically; no `..` handling beyond the root)."""
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/" + "/".join(parts)
-
-
 def parent_of(path: str) -> str:
     head = path.rsplit("/", 1)[0]
     return head or "/"
@@ -130,15 +114,15 @@ class ChangeSet:
     opaque: set[str] = field(default_factory=set)
 
     def add(self, path: str, entry: Entry) -> ChangeSet:
-        self.entries[normalise_path(path)] = entry
+        self.entries[normalise(path)] = entry
         return self
 
     def delete(self, path: str) -> ChangeSet:
-        self.whiteouts.add(normalise_path(path))
+        self.whiteouts.add(normalise(path))
         return self
 
     def make_opaque(self, path: str) -> ChangeSet:
-        self.opaque.add(normalise_path(path))
+        self.opaque.add(normalise(path))
         return self
 
     def is_empty(self) -> bool:
@@ -444,10 +428,10 @@ class Layer:
 
     def __init__(self, changes: ChangeSet | None = None) -> None:
         changes = changes or ChangeSet()
-        entries = {normalise_path(p): e for p, e in changes.entries.items()}
+        entries = {normalise(p): e for p, e in changes.entries.items()}
         entries.pop("/", None)  # the root itself is never in a layer tar
-        whiteouts = frozenset(normalise_path(p) for p in changes.whiteouts)
-        opaque = frozenset(normalise_path(p) for p in changes.opaque)
+        whiteouts = frozenset(normalise(p) for p in changes.whiteouts)
+        opaque = frozenset(normalise(p) for p in changes.opaque)
         clash = whiteouts & entries.keys()
         if clash:
             raise ValueError(f"path both added and whited out: {sorted(clash)[0]}")
@@ -552,48 +536,6 @@ class Layer:
             f"Layer(entries={len(self.entries)}, whiteouts={len(self.whiteouts)}, "
             f"opaque={len(self.opaque)}, size={self.size})"
         )
-
-    # --- reading a tar back -----------------------------------------------------------------------
-    @classmethod
-    def from_tar(cls, stream: BinaryIO | bytes) -> Layer:
-        """Read a layer tar (plain or gzip) back: `.wh.` markers become whiteouts and opaque
-        directories, hard links become copies of their target, devices are ignored."""
-        if isinstance(stream, bytes | bytearray):
-            stream = io.BytesIO(stream)
-        changes = ChangeSet()
-        with tarfile.open(fileobj=stream, mode="r|*") as archive:
-            for member in archive:
-                path = normalise_path(member.name)
-                if path == "/":
-                    continue
-                parent, base = parent_of(path), path.rsplit("/", 1)[1]
-                if base == OPAQUE_MARKER:
-                    changes.opaque.add(parent)
-                    continue
-                if base.startswith(WHITEOUT_PREFIX):
-                    if base == WHITEOUT_PREFIX:
-                        raise ValueError(f"invalid whiteout entry {member.name!r}")
-                    changes.whiteouts.add(normalise_path(f"{parent}/{base[4:]}"))
-                    continue
-                meta = dict(mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
-                mtime = int(member.mtime)
-                if member.isdir():
-                    changes.entries[path] = Entry.dir(mtime=mtime, **meta)
-                elif member.issym():
-                    entry = Entry.symlink(member.linkname, member.uid, member.gid, mtime)
-                    changes.entries[path] = entry
-                elif member.islnk():
-                    source = changes.entries.get(normalise_path(member.linkname))
-                    if source is not None and source.kind == "file":
-                        changes.entries[path] = Entry.file(source.content, mtime=mtime, **meta)
-                elif member.isreg():
-                    handle = archive.extractfile(member)
-                    assert handle is not None
-                    chunks = iter(lambda h=handle: h.read(CHUNK), b"")
-                    changes.entries[path] = Entry.file(
-                        Content.from_chunks(chunks), mtime=mtime, **meta
-                    )
-        return cls(changes)
 
 
 def empty_layer_diff_id() -> str:

@@ -51,10 +51,10 @@ from pipeline.oracle.layer import (
     ChangeSet,
     Entry,
     Layer,
-    normalise_path,
     parent_of,
     tar_pieces,
 )
+from pipeline.oracle.paths import normalise
 from pipeline.oracle.store import ImageStore, StoreError
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -175,7 +175,7 @@ class ImageArchive:
         """Regular files of a tar (plain or gzip), as `docker load` untars its input."""
         archive = cls()
         for member in read_tar(_decompressed(_as_content(source))):
-            name = normalise_path(member.name).lstrip("/")
+            name = normalise(member.name).lstrip("/")
             if member.kind == "file" and name:
                 archive.files[name] = ArchiveFile(member.content, member.mtime, member.mode)
             elif member.kind == "dir" and name:
@@ -379,11 +379,11 @@ def _decompressed(data: Content) -> Content:
 
 
 def layer_from_tar(data: Content) -> Layer:
-    """A layer read back from its tar (plain or gzip), as `Layer.from_tar` does (whiteouts and
+    """A layer read back from its tar (plain or gzip), as the daemon applies one (whiteouts and
     opaque markers, hard links as copies, devices ignored), without expanding zero runs."""
     changes = ChangeSet()
     for member in read_tar(_decompressed(data)):
-        path = normalise_path(member.name)
+        path = normalise(member.name)
         if path == "/":
             continue
         parent, base = parent_of(path), path.rsplit("/", 1)[1]
@@ -393,7 +393,7 @@ def layer_from_tar(data: Content) -> Layer:
         if base.startswith(WHITEOUT_PREFIX):
             if base == WHITEOUT_PREFIX:
                 raise LayoutError(f"invalid whiteout entry {member.name!r}")
-            changes.whiteouts.add(normalise_path(f"{parent}/{base[len(WHITEOUT_PREFIX) :]}"))
+            changes.whiteouts.add(normalise(f"{parent}/{base[len(WHITEOUT_PREFIX) :]}"))
             continue
         meta = {"mode": member.mode, "uid": member.uid, "gid": member.gid, "mtime": member.mtime}
         if member.kind == "dir":
@@ -403,7 +403,7 @@ def layer_from_tar(data: Content) -> Layer:
                 member.linkname, member.uid, member.gid, member.mtime
             )
         elif member.kind == "hardlink":
-            source = changes.entries.get(normalise_path(member.linkname))
+            source = changes.entries.get(normalise(member.linkname))
             if source is not None and source.kind == "file":
                 changes.entries[path] = Entry.file(source.content or Content.empty(), **meta)
         elif member.kind == "file":

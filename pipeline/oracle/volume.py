@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.oracle.content import Content
 from pipeline.oracle.filesystem import UnionFileSystem
 from pipeline.oracle.fsapi import FileSystem, FsError, Stat
-from pipeline.oracle.layer import normalise_path
+from pipeline.oracle.paths import normalise
 
 
 class VolumeError(Exception):
@@ -116,11 +116,11 @@ class MountedFileSystem:
 
     def __init__(self, root: UnionFileSystem, mounts: dict[str, tuple[FileSystem, bool]]) -> None:
         self.root = root
-        self.mounts = {normalise_path(p): m for p, m in mounts.items()}
+        self.mounts = {normalise(p): m for p, m in mounts.items()}
 
     def _route(self, path: str, writing: bool = False) -> tuple[FileSystem, str, str]:
         """(file system, path inside it, mount point or "")."""
-        norm = normalise_path(path)
+        norm = normalise(path)
         best = ""
         for point in self.mounts:
             if (norm == point or norm.startswith(point + "/")) and len(point) > len(best):
@@ -202,7 +202,7 @@ class MountedFileSystem:
         fs.touch(inner, mtime)
 
     def walk(self, path: str = "/") -> Iterator[tuple[str, Stat]]:
-        start = normalise_path(path)
+        start = normalise(path)
         stat = self.stat(start)
         yield start, stat
         if stat.kind == "dir":

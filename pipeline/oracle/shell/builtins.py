@@ -9,6 +9,7 @@ import contextlib
 from collections.abc import Callable
 
 from pipeline.oracle.fsapi import FsError
+from pipeline.oracle.paths import join, normalise
 from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.interpreter import (
     IO,
@@ -19,7 +20,6 @@ from pipeline.oracle.shell.interpreter import (
     Shell,
 )
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import join, normalise
 from pipeline.oracle.shell.programs import PROGRAMS
 from pipeline.oracle.shell.programs.test import TestError, evaluate
 

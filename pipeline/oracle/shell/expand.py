@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.oracle.fsapi import FsError
+from pipeline.oracle.paths import join
 from pipeline.oracle.shell import pattern
 from pipeline.oracle.shell.arith import evaluate
 from pipeline.oracle.shell.nodes import (
@@ -23,7 +24,6 @@ from pipeline.oracle.shell.nodes import (
     Quoted,
     Word,
 )
-from pipeline.oracle.shell.paths import join
 
 if TYPE_CHECKING:
     from pipeline.oracle.shell.interpreter import Shell

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.fsapi import FileSystem, FsError
+from pipeline.oracle.paths import join, normalise
 from pipeline.oracle.process import Completed
 from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.arith import ArithError
@@ -37,7 +38,6 @@ from pipeline.oracle.shell.nodes import (
     Sequence,
 )
 from pipeline.oracle.shell.parser import Parser
-from pipeline.oracle.shell.paths import join, normalise
 from pipeline.oracle.shell.streams import (
     Buffer,
     FileSink,

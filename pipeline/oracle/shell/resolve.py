@@ -11,11 +11,11 @@ ENOEXEC). Anything else (`python`) is a program the oracle does not simulate.
 from __future__ import annotations
 
 from pipeline.oracle.fsapi import FileSystem, FsError
+from pipeline.oracle.paths import basename, dirname, join
 from pipeline.oracle.process import ExecNotFound
 from pipeline.oracle.shell import dialect as dialects
 from pipeline.oracle.shell.interpreter import DEFAULT_PATH, IO, CommandContext, Shell
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import basename, dirname, join
 from pipeline.oracle.shell.programs import PROGRAMS
 from pipeline.oracle.shell.programs.base import Invocation, UsageError
 

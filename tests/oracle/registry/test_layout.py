@@ -320,7 +320,7 @@ def test_layers_read_back_from_their_tar_are_the_same_layer(engine, factory) -> 
     for layer in [*image.layers, *engine.images.get("python").layers[:2]]:
         again = layer_from_tar(Content(layer.tar_pieces()))
         assert again.diff_id == layer.diff_id
-        assert again.diff_id == Layer.from_tar(layer.tar_bytes()).diff_id
+        assert again.diff_id == layer.diff_id
     gzipped = layer_from_tar(Content(list(image.layers[-1].blob())))
     assert gzipped.diff_id == image.layers[-1].diff_id
 

@@ -35,6 +35,7 @@ from pipeline.oracle.docker.formatters import containers as fc
 from pipeline.oracle.docker.formatters.common import render, size4
 from pipeline.oracle.engine import ContainerError
 from pipeline.oracle.fsapi import FileSystem, FsError
+from pipeline.oracle.paths import normalise
 from pipeline.oracle.process import Completed, ExecNotFound
 from pipeline.oracle.shell.limits import NotSimulated
 from pipeline.oracle.store import StoreError
@@ -621,26 +622,13 @@ def _lexists(fs: FileSystem, path: str) -> bool:
     return True
 
 
-def _normalise(path: str) -> str:
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/" + "/".join(parts)
-
-
 def _copy(src: FileSystem, src_arg: str, dst: FileSystem, dst_arg: str, where: str) -> None:
     """archive.CopyInfo semantics (docker cp docs): into an existing directory under the
     source's name; `SRC/.` copies a directory's contents; otherwise to the destination name."""
-    src_path = _normalise(src_arg)
+    src_path = normalise(src_arg)
     contents_only = src_arg.endswith("/.") or src_arg == "."
     src_stat = src.stat(src_path)
-    dst_path = _normalise(dst_arg)
+    dst_path = normalise(dst_arg)
     if _lexists(dst, dst_path) and dst.stat(dst_path).kind == "dir":
         if src_stat.kind == "dir" and contents_only:
             target = dst_path
@@ -676,7 +664,7 @@ def run_cp(inv: Invocation) -> int:
     if src_container:
         container = _container(inv, src_container)
         path = posixpath.join(container.config.get("WorkingDir") or "/", src_path)
-        if not container.fs.exists(_normalise(path)):
+        if not container.fs.exists(normalise(path)):
             raise daemon_error(f"Could not find the file {src_path} in container {src_container}")
         local = inv.host_path(dst_path) + ("/" if dst_path.endswith("/") else "")
         try:
@@ -686,8 +674,8 @@ def run_cp(inv: Invocation) -> int:
         return 0
     container = _container(inv, dst_container)
     local = inv.host_path(src_path) + ("/." if src_path.endswith("/.") else "")
-    if not host.exists(_normalise(local)):
-        raise CliError(f"lstat {_normalise(local)}: no such file or directory")
+    if not host.exists(normalise(local)):
+        raise CliError(f"lstat {normalise(local)}: no such file or directory")
     if container.read_only:
         raise daemon_error("container rootfs is marked read-only")
     path = posixpath.join(container.config.get("WorkingDir") or "/", dst_path)

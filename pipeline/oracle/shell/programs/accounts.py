@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.oracle.fsapi import FsError
+from pipeline.oracle.paths import join
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import join
 from pipeline.oracle.shell.programs.base import Invocation, UsageError, getopt, program
 from pipeline.oracle.shell.users import groups, passwd
 

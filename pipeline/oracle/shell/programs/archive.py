@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.fsapi import FsError, Stat
+from pipeline.oracle.paths import join, normalise
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import join, normalise
 from pipeline.oracle.shell.programs.base import Invocation, program
 from pipeline.oracle.shell.programs.listing import mode_string
 from pipeline.oracle.shell.streams import as_content

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.oracle.fsapi import FileSystem, FsError, Stat
+from pipeline.oracle.paths import join
 from pipeline.oracle.shell.limits import Budget, NotSimulated
-from pipeline.oracle.shell.paths import join
 from pipeline.oracle.shell.streams import Sink, Source
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class Invocation:
         """An operand to read: `-` is standard input, `/dev/zero` endless, a file lazily."""
         if name == "-":
             return self.stdin
-        from pipeline.oracle.shell.paths import normalise
+        from pipeline.oracle.paths import normalise
         from pipeline.oracle.shell.streams import as_content
 
         path = self.path(name)

@@ -6,9 +6,9 @@ import re
 
 from pipeline.oracle.content import Content
 from pipeline.oracle.fsapi import FsError, Stat
+from pipeline.oracle.paths import basename, normalise
 from pipeline.oracle.shell import dates
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import basename, normalise
 from pipeline.oracle.shell.programs.base import (
     Invocation,
     UsageError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from pipeline.oracle.fsapi import FsError
+from pipeline.oracle.paths import join
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import join
 from pipeline.oracle.shell.programs.base import Invocation, getopt, program
 from pipeline.oracle.shell.regex import RegexError, compile_regex, latin1
 

@@ -11,8 +11,8 @@ import contextlib
 from datetime import UTC, datetime
 
 from pipeline.oracle.fsapi import FsError, Stat
+from pipeline.oracle.paths import basename, dirname, join, normalise
 from pipeline.oracle.shell.limits import NotSimulated
-from pipeline.oracle.shell.paths import basename, dirname, join, normalise
 from pipeline.oracle.shell.pattern import compile_pattern
 from pipeline.oracle.shell.programs.base import (
     Invocation,

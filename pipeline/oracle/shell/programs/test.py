@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.oracle.fsapi import FsError, Stat
-from pipeline.oracle.shell.paths import join
+from pipeline.oracle.paths import join
 
 if TYPE_CHECKING:
     from pipeline.oracle.fsapi import FileSystem

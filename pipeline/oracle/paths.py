@@ -1,4 +1,4 @@
-"""Path arithmetic on plain strings (the shell never touches the machine's `os.path`)."""
+"""Path arithmetic on plain strings: the image model and the shell never use `os.path`."""
 
 from __future__ import annotations
 
