@@ -24,6 +24,7 @@ from pipeline.lesson import (
     Lesson,
     Question,
 )
+from pipeline.text import answer_key
 
 LINK_NATURES = ("website", "documentation", "video", "article", "discussion")
 EXERCISE_TYPES = ("exercise", "exerciseList")
@@ -243,7 +244,7 @@ def _question(lesson: Lesson, q: Question) -> Iterator[Diagnostic]:
         yield error(path, q.answer_list_line or q.line, message, "too-few-answers")
     seen: dict[str, int] = {}
     for answer in q.answers:
-        key = normalise_answer(answer.text)
+        key = answer_key(answer.html)
         if not key:
             yield error(
                 path, answer.line, f"an empty answer in the {name} question", "empty-answer"
@@ -335,12 +336,3 @@ def check_ids(cards: list[Card]) -> list[Diagnostic]:
             message = f"card id `{card.id}` is already used by {other.path}:{other.id_line}"
             problems.append(error(card.path, card.id_line, message, "duplicate-id"))
     return problems
-
-
-_MARKUP = re.compile(r"[`*_]")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_answer(text: str) -> str:
-    """An answer as the oracle compares it: no code or emphasis marks, white space folded."""
-    return _SPACES.sub(" ", _MARKUP.sub("", text)).strip()

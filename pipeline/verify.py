@@ -13,14 +13,13 @@ scenario's line (a wrong key or a right distractor) or at the failing command's 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import diagnostics as diags
+from pipeline import text as text_of
 from pipeline.card import FOOTNOTE, Card, CardAnswer, Scenario, Verification
 from pipeline.diagnostics import Diagnostic
 from pipeline.oracle.scenario import ScenarioSyntaxError, World, run_scenario
@@ -34,7 +33,6 @@ MISMATCH = "oracle-mismatch"
 DISTRACTOR = "oracle-distractor"
 SCENARIO = "oracle-scenario"
 UNVERIFIED = "oracle-unverified"
-_SPACES = re.compile(r"\s+")
 _SHOWN = 300  # characters of standard error a one-line diagnostic quotes
 
 
@@ -175,29 +173,12 @@ def unverified(cards: Iterable[Card]) -> list[Diagnostic]:
 
 def normalise(text: str) -> str:
     """Surrounding white space removed, every run of white space folded to one space."""
-    return _SPACES.sub(" ", text).strip()
+    return text_of.fold(text)
 
 
 def answer_text(answer: CardAnswer) -> str:
-    """An answer item as plain text: its rendered HTML without tags, so code spans, emphasis and
-    backslash escapes are gone exactly as Markdown reads them (`` `my_app` `` is `my_app`)."""
-    return normalise(_plain(answer.html))
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _plain(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    """An answer item as plain text, as Markdown reads it (see pipeline.text)."""
+    return text_of.answer_key(answer.html)
 
 
 def _quote(text: str) -> str:

@@ -143,3 +143,20 @@ def test_undecodable_bytes_are_a_diagnostic() -> None:
     lesson, problems = parse_lesson(b"---\ncategory: tip\n---\n# T\xc3(\n", Path("bad.md"))
     assert not lesson.readable
     assert [(p.rule, p.line, p.col) for p in problems] == [("read-error", 4, 4)]
+
+
+def test_answers_are_duplicates_when_they_read_the_same() -> None:
+    def duplicates(*answers: str) -> list[int]:
+        items = "".join(f"- {answer}\n" for answer in answers)
+        lesson = read(f"\n---\n\n## Practice\n\nName ???\n\n{items}")
+        return [d.line for d in check_lesson(lesson) if d.rule == "duplicate-answer"]
+
+    first = HEAD_LINES + 8  # the line of the first answer
+    # markup that Markdown removes does not make an answer different ...
+    assert duplicates("`my_app`", "my_app") == [first + 1]
+    assert duplicates("**layer**", "layer", "*layer*") == [first + 1, first + 2]
+    assert duplicates("a  b", "a b") == [first + 1]
+    # ... but characters that stay in the rendered text do
+    assert duplicates("my_app", "myapp") == []
+    assert duplicates("`a*b`", "ab") == []
+    assert duplicates(r"\*x", "x") == []
