@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from pipeline.oracle.fsapi import FsError
 from pipeline.oracle.shell.limits import NotSimulated
@@ -182,53 +183,85 @@ def _numeric_shortcut(args: list[str], signs: str) -> list[str]:
     return out
 
 
-@program("head")
-def head(inv: Invocation) -> int:
-    long = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "v"}
-    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:], "-"), "n:c:qv", long)
-    mode, sign, count = "n", "", 10
-    headers = len(operands) > 1
+@dataclass
+class _Slice:
+    """What `head` and `tail` were asked for: lines or bytes (`mode`), how many, from which
+    end (`sign`), whether each file gets a `==> name <==` header, and `tail -f`."""
+
+    mode: str = "n"
+    sign: str = ""
+    count: int = 10
+    headers: bool = False
+    follow: bool = False
+
+
+def _slice_options(inv: Invocation, opts: list[tuple[str, str]], files: int) -> _Slice | None:
+    """The parsed options; None (after the error message) for a bad count."""
+    wanted = _Slice(headers=files > 1)
     for key, value in opts:
         if key in ("n", "c"):
-            mode = key
+            wanted.mode = key
             try:
-                sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
+                what = "lines" if key == "n" else "bytes"
+                wanted.sign, wanted.count = _count_argument(inv, value, what)
             except _BadCount as exc:
                 inv.err(str(exc))
-                return 1
-        elif key == "q":
-            headers = False
-        elif key == "v":
-            headers = True
-    status = 0
+                return None
+        elif key in ("q", "v"):
+            wanted.headers = key == "v"
+        elif key in ("f", "F"):
+            wanted.follow = True
+    return wanted
+
+
+def _each_source(inv: Invocation, operands: list[str], headers: bool) -> Iterator[Source | int]:
+    """Each operand opened in turn, after its header when there are headers; one that cannot be
+    opened is reported and stands as its exit status instead."""
     first = True
     for name in operands or ["-"]:
         try:
             source = inv.open_input(name)
         except FsError as exc:
-            status = _open_for_reading_failed(inv, name, exc)
+            yield _open_for_reading_failed(inv, name, exc)
             continue
         if headers:
-            inv.out(
-                ("" if first else "\n") + f"==> {'standard input' if name == '-' else name} <==\n"
-            )
+            shown = "standard input" if name == "-" else name
+            inv.out(("" if first else "\n") + f"==> {shown} <==\n")
         first = False
-        if mode == "c":
-            if sign == "-":
-                data = source.as_content()
-                inv.stdout.write_content(data.slice(0, max(0, data.size - count)))
-            else:
-                inv.stdout.write(source.read(count))
-            continue
-        if sign == "-":
-            lines = source.read_all().split(b"\n")
-            ends_newline = lines[-1] == b""
-            body = lines[:-1] if ends_newline else lines
-            kept = body[: max(0, len(body) - count)]
-            inv.stdout.write(b"".join(line + b"\n" for line in kept))
-            continue
-        inv.stdout.write(_first_lines(source, count))
+        yield source
+
+
+@program("head")
+def head(inv: Invocation) -> int:
+    long = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "v"}
+    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:], "-"), "n:c:qv", long)
+    wanted = _slice_options(inv, opts, len(operands))
+    if wanted is None:
+        return 1
+    status = 0
+    for source in _each_source(inv, operands, wanted.headers):
+        if isinstance(source, int):
+            status = source
+        else:
+            _head_of(inv, source, wanted)
     return status
+
+
+def _head_of(inv: Invocation, source: Source, wanted: _Slice) -> None:
+    count = wanted.count
+    if wanted.mode == "c":
+        if wanted.sign == "-":
+            data = source.as_content()
+            inv.stdout.write_content(data.slice(0, max(0, data.size - count)))
+        else:
+            inv.stdout.write(source.read(count))
+    elif wanted.sign == "-":
+        lines = source.read_all().split(b"\n")
+        body = lines[:-1] if lines[-1] == b"" else lines
+        kept = body[: max(0, len(body) - count)]
+        inv.stdout.write(b"".join(line + b"\n" for line in kept))
+    else:
+        inv.stdout.write(_first_lines(source, count))
 
 
 def _first_lines(source: Source, count: int) -> bytes:
@@ -246,47 +279,25 @@ def tail(inv: Invocation) -> int:
     long = {"lines=": "n", "bytes=": "c", "quiet": "q", "verbose": "v", "follow": "f"}
     args = _numeric_shortcut(inv.argv[1:], "-+")
     opts, operands = getopt(inv, args, "n:c:qvfF", long)
-    mode, sign, count = "n", "", 10
-    headers = len(operands) > 1
-    follow = False
-    for key, value in opts:
-        if key in ("n", "c"):
-            mode = key
-            try:
-                sign, count = _count_argument(inv, value, "lines" if key == "n" else "bytes")
-            except _BadCount as exc:
-                inv.err(str(exc))
-                return 1
-        elif key == "q":
-            headers = False
-        elif key == "v":
-            headers = True
-        elif key in ("f", "F"):
-            follow = True
+    wanted = _slice_options(inv, opts, len(operands))
+    if wanted is None:
+        return 1
     status = 0
-    first = True
-    for name in operands or ["-"]:
-        try:
-            source = inv.open_input(name)
-        except FsError as exc:
-            status = _open_for_reading_failed(inv, name, exc)
+    for source in _each_source(inv, operands, wanted.headers):
+        if isinstance(source, int):
+            status = source
             continue
-        if headers:
-            inv.out(
-                ("" if first else "\n") + f"==> {'standard input' if name == '-' else name} <==\n"
-            )
-        first = False
         if source.endless:
-            if follow:
+            if wanted.follow:
                 continue
             source.read_all()
         data = source.as_content()
-        if mode == "c":
-            start = count - 1 if sign == "+" else data.size - count
+        if wanted.mode == "c":
+            start = wanted.count - 1 if wanted.sign == "+" else data.size - wanted.count
             inv.stdout.write_content(data.slice(max(0, start)))
-            continue
-        inv.stdout.write(_tail_lines(data, sign, count))
-    if follow:
+        else:
+            inv.stdout.write(_tail_lines(data, wanted.sign, wanted.count))
+    if wanted.follow:
         inv.shell.shared.long_running = True  # `tail -f` never ends: a detached container stays up
     return status
 
