@@ -18,7 +18,7 @@ from pipeline.oracle.gotemplate import GoStruct, quote
 from pipeline.oracle.tabwriter import ellipsis, truncate_id
 
 from .common import go_time, human_age, since, size3
-from .inspect import CONFIG, Struct
+from .inspect import CONFIG, GRAPH_DRIVER, Struct
 
 DEFAULT_FORMAT = (
     "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
@@ -172,10 +172,6 @@ MOUNT = Struct(
         ("RW", "RW", "bool", False),
         ("Propagation", "Propagation", "string", False),
     ),
-)
-GRAPH_DRIVER = Struct(
-    "types.GraphDriverData",
-    (("Data", "Data", "map[string]string", False), ("Name", "Name", "string", False)),
 )
 CONTAINER = Struct(
     "types.ContainerJSON",
