@@ -415,21 +415,7 @@ class Lexer:
         return self._lex_inside_action
 
     def _lex_char(self):  # noqa: ANN202
-        while True:
-            ch = self._next()
-            if ch == "\\":
-                nxt = self._next()
-                if nxt not in ("", "\n"):
-                    continue
-                self._errorf("unterminated character constant")
-                return None
-            if ch in ("", "\n"):
-                self._errorf("unterminated character constant")
-                return None
-            if ch == "'":
-                break
-        self._emit(ItemType.CHAR_CONSTANT)
-        return self._lex_inside_action
+        return self._lex_quoted("'", ItemType.CHAR_CONSTANT, "unterminated character constant")
 
     def _lex_number(self):  # noqa: ANN202
         if not self._scan_number():
@@ -472,20 +458,22 @@ class Lexer:
         return True
 
     def _lex_quote(self):  # noqa: ANN202
+        return self._lex_quoted('"', ItemType.STRING, "unterminated quoted string")
+
+    def _lex_quoted(self, closing: str, typ: ItemType, unterminated: str):  # noqa: ANN202
+        """Up to the closing quote, skipping backslash escapes (lexChar and lexQuote in Go)."""
         while True:
             ch = self._next()
             if ch == "\\":
-                nxt = self._next()
-                if nxt not in ("", "\n"):
+                ch = self._next()
+                if ch not in ("", "\n"):
                     continue
-                self._errorf("unterminated quoted string")
-                return None
             if ch in ("", "\n"):
-                self._errorf("unterminated quoted string")
+                self._errorf(unterminated)
                 return None
-            if ch == '"':
+            if ch == closing:
                 break
-        self._emit(ItemType.STRING)
+        self._emit(typ)
         return self._lex_inside_action
 
     def _lex_raw_quote(self):  # noqa: ANN202
