@@ -75,6 +75,7 @@ def export(
     for card in cards:
         by_lesson.setdefault(card.lesson, []).append(card)
     times = ChangeTimes(epoch)
+    times.prepare(lesson.path for package in packages for lesson, _ in package.lessons)
     files = [
         _write(package, media[id(package)], by_lesson, times, folder, site_url)
         for package in packages
