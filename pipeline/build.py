@@ -73,7 +73,8 @@ def json_stage(ctx: BuildContext) -> None:
     """cards.json: the course tree, the lessons and every card."""
     assert ctx.checked is not None
     data = export_json.document(ctx.checked.curriculum, ctx.checked.cards, ctx.epoch)
-    ctx.written.append(export_json.write(data, ctx.staging).name)
+    memo = ctx.lesson_cache / "export-valid.pickle" if ctx.lesson_cache else None
+    ctx.written.append(export_json.write(data, ctx.staging, memo).name)
 
 
 STAGES: list[Stage] = [check_stage, verify.verify_stage, json_stage, anki_stage, site_stage]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.diagnostics import Diagnostic
-from pipeline.lesson_cache import _write_atomically, pipeline_fingerprint
+from pipeline.lesson_cache import pipeline_fingerprint, write_atomically
 from pipeline.scenario_cache import oracle_fingerprint, project_root
 
 ENVIRONMENT = ("PIPELINE_SITE_URL", "SOURCE_DATE_EPOCH")  # read by stages besides the options
@@ -106,6 +106,6 @@ def load(path: Path) -> Stamp | None:
 def save(path: Path, stamp: Stamp) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a stamp that cannot be written only costs the next build its shortcut

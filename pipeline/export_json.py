@@ -7,20 +7,31 @@ same bytes: keys in a fixed order, no clock unless SOURCE_DATE_EPOCH asks for on
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import pickle
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 from pipeline import schema
 from pipeline.card import Card
 from pipeline.course import Course, Curriculum, Topic, Workout
 from pipeline.front_matter import json_safe
 from pipeline.lesson import QUESTION_SECTIONS, Lesson
+from pipeline.lesson_cache import write_atomically
 from pipeline.manifest import Manifest
 
 FILE_NAME = "cards.json"
 FORMAT = "enki-pipeline.cards"
 VERSION = 1
+# The document's big arrays: validated item by item, and an item that passed before (the same
+# JSON, the same schemas) is not validated again.
+ITEMS = ("lessons", "cards")
+_PLAIN_ARRAY = {"type", "items", "description"}  # nothing about the array as a whole
 
 
 class ExportError(Exception):
@@ -68,16 +79,106 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write(data: dict[str, Any], folder: Path) -> Path:
-    """Validate `data` against the export schema, then write it to `folder/cards.json`."""
-    problems = schema.errors(data, "export")
+def write(data: dict[str, Any], folder: Path, memo: Path | None = None) -> Path:
+    """Validate `data` against the export schema, then write it to `folder/cards.json`.
+
+    `memo` (a file in the cache) remembers the items that passed, so a rebuild validates only
+    the lessons and cards that changed; it is only ever an optimisation.
+    """
+    problems = validate(data, memo)
     if problems:
-        first = problems[0]
-        where = "/".join(str(p) for p in first.absolute_path)
-        raise ExportError(f"cards.json does not match its schema at /{where}: {first.message}")
+        where, message = problems[0]
+        raise ExportError(f"cards.json does not match its schema at /{where}: {message}")
     target = folder / FILE_NAME
     target.write_text(dumps(data), encoding="utf-8", newline="\n")
     return target
+
+
+def validate(data: dict[str, Any], memo: Path | None = None) -> list[tuple[str, str]]:
+    """Every schema error of the document as (JSON pointer, message), in a stable order.
+
+    The same verdict as validating the whole document at once: the envelope is validated with
+    the big arrays emptied (an empty array passes any item schema), and each item against the
+    schema of its array's items, unless that exact item passed before.
+    """
+    if not _splittable() or not all(isinstance(data.get(name), list) for name in ITEMS):
+        return [(_pointer(e.absolute_path), e.message) for e in schema.errors(data, "export")]
+    envelope = {key: [] if key in ITEMS else value for key, value in data.items()}
+    found = [(_pointer(e.absolute_path), e.message) for e in schema.errors(envelope, "export")]
+    passed, known = set(), _load_memo(memo)
+    for name in ITEMS:
+        validator = _item_validator(name)
+        for index, item in enumerate(data[name]):
+            digest = _item_digest(name, item)
+            errors = [] if digest in known else list(validator.iter_errors(item))
+            if not errors:
+                passed.add(digest)
+            for error in errors:
+                found.append((_pointer([name, index, *error.absolute_path]), error.message))
+    if memo is not None and passed != known:
+        _save_memo(memo, passed)
+    return sorted(found)
+
+
+def _pointer(path: Any) -> str:
+    return "/".join(str(part) for part in path)
+
+
+@cache
+def _splittable() -> bool:
+    """Whether items can be validated apart: plain arrays, no keyword looking at siblings."""
+    root = schema.load("export")
+    properties = root.get("properties", {})
+    if any(key.startswith("unevaluated") for key in root):
+        return False
+    return all(
+        isinstance(properties.get(name), dict)
+        and set(properties[name]) <= _PLAIN_ARRAY
+        and properties[name].get("type") == "array"
+        and isinstance(properties[name].get("items"), dict)
+        for name in ITEMS
+    )
+
+
+@cache
+def _item_validator(name: str) -> Draft202012Validator:
+    reference = f"{schema.load('export')['$id']}#/properties/{name}/items"
+    return Draft202012Validator({"$ref": reference}, registry=schema.registry())
+
+
+@cache
+def _schemas_digest() -> bytes:
+    digest = hashlib.sha256(f"jsonschema={metadata.version('jsonschema')}\0".encode())
+    for name in schema.NAMES:
+        digest.update(json.dumps(schema.load(name), sort_keys=True).encode() + b"\0")
+    return digest.digest()
+
+
+def _item_digest(name: str, item: Any) -> bytes:
+    text = json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    digest = hashlib.sha256(_schemas_digest() + name.encode() + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _load_memo(memo: Path | None) -> set[bytes]:
+    if memo is None:
+        return set()
+    try:
+        found = pickle.loads(memo.read_bytes())
+    except Exception:  # missing or corrupt: validate everything
+        return set()
+    if not isinstance(found, set) or not all(isinstance(d, bytes) for d in found):
+        return set()
+    return found
+
+
+def _save_memo(memo: Path, passed: set[bytes]) -> None:
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(memo, pickle.dumps(passed, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the next build validates everything again
 
 
 def _node(curriculum: Curriculum, slug: str, manifest: Manifest | None) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class LessonCache:
         target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, entry)
+            write_atomically(target, entry)
         except OSError:
             self.write_errors += 1
 
@@ -93,7 +93,7 @@ def entry_bytes(key: str, loaded: Loaded) -> bytes:
     return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
