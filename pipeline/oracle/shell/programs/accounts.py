@@ -48,8 +48,9 @@ class _Tables:
     inv: Invocation
 
     def __post_init__(self) -> None:
-        self.users = passwd(self.inv.fs)
-        self.groups = groups(self.inv.fs)
+        # Lines whose id is not a number are skipped, as the C library's readers skip them.
+        self.users = [row for row in passwd(self.inv.fs) if row[2].isdigit()]
+        self.groups = [row for row in groups(self.inv.fs) if row[2].isdigit()]
 
     def user(self, name: str) -> list[str] | None:
         return next((row for row in self.users if row[0] == name), None)
@@ -82,7 +83,12 @@ class _Tables:
             old = b""
         if old and not old.endswith(b"\n"):
             old += b"\n"
-        fs.write(path, old + line.encode() + b"\n")
+        try:
+            fs.write(path, old + line.encode() + b"\n")
+        except FsError:  # no /etc at all (the scenario's host): the tools cannot lock the file
+            raise _Fail(
+                f"cannot lock {path}; try again later.", 10 if self.inv.name == "groupadd" else 1
+            ) from None
 
     def add_member(self, group: str, user: str) -> None:
         """Append `user` to the members of `group` in /etc/group (and /etc/gshadow)."""
@@ -123,6 +129,22 @@ class _Tables:
                 fs.write_content(target, fs.content(source), stat.mode)
             if stat.kind != "symlink":
                 fs.chown(target, uid, gid)
+
+
+def _shadow_id(text: str, what: str) -> int:
+    """shadow's get_uid/get_gid: a decimal id that fits an id_t, else "invalid ... ID" (3)."""
+    if not text.isdigit() or int(text) > 0xFFFFFFFE:
+        raise _Fail(f"invalid {what} ID '{text}'", 3)
+    return int(text)
+
+
+def _busybox_id_option(text: str) -> int:
+    """BusyBox's xatou_range(text, 0, CONFIG_LAST_ID) and its two messages."""
+    if not text.isdigit():
+        raise _Fail(f"invalid number '{text}'", 1)
+    if int(text) > 60000:
+        raise _Fail(f"number {text} is not in 0..60000 range", 1)
+    return int(text)
 
 
 def _run(inv: Invocation, action) -> int:  # noqa: ANN001 - a callable on the invocation
@@ -181,7 +203,7 @@ def _useradd(inv: Invocation) -> int:
         raise _Fail(f"user '{name}' already exists", 9)
     system = "r" in keys
     if "u" in keys:
-        uid = int(keys["u"])
+        uid = _shadow_id(keys["u"], "user")
         if tables.uid_used(uid) and "o" not in keys:
             raise _Fail(f"UID {uid} is not unique", 4)
     else:
@@ -239,7 +261,7 @@ def _groupadd(inv: Invocation) -> int:
             return 0
         raise _Fail(f"group '{name}' already exists", 9)
     if "g" in keys:
-        gid = int(keys["g"])
+        gid = _shadow_id(keys["g"], "group")
         if tables.gid_used(gid) and "o" not in keys:
             raise _Fail(f"GID '{gid}' already exists", 4)
     else:
@@ -312,7 +334,7 @@ def _adduser(inv: Invocation) -> int:
             raise _Fail(f"unknown group {usegroup}", 1)
         gid = int(row[2])
     if "u" in keys:
-        uid = int(keys["u"])
+        uid = _busybox_id_option(keys["u"])
         if tables.uid_used(uid) or (gid is None and tables.gid_used(uid)):
             raise _Fail(f"uid '{uid}' in use", 1)
     else:
@@ -365,7 +387,7 @@ def _addgroup(inv: Invocation) -> int:
     if tables.group(name) is not None:
         raise _Fail(f"group '{name}' in use", 1)
     if "g" in keys:
-        gid = int(keys["g"])
+        gid = _busybox_id_option(keys["g"])
         if tables.gid_used(gid):
             raise _Fail(f"gid '{gid}' in use", 1)
     else:
