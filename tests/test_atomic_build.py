@@ -20,6 +20,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from box_course import lesson, write_course
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1700000000"
@@ -75,62 +76,12 @@ CHILD = textwrap.dedent(
 )
 
 
-def lesson(sentence: str) -> str:
-    return textwrap.dedent(
-        f"""\
-        ---
-        author: tests
-        type: normal
-        category: must-know
-        ---
-
-        # Packing a box
-
-        ---
-
-        ## Content
-
-        {sentence} Boxes hold things[1].
-
-        ---
-
-        ## Practice
-
-        What does `echo packed` print?
-
-        ???
-
-        - packed
-        - unpacked
-
-        ```oracle
-        $ echo packed
-        ```
-
-        ---
-
-        ## Footnotes
-
-        [1: Box]
-        A container with a lid.
-        """
-    )
-
-
-def write_course(root: Path, sentence: str, broken: bool = False) -> Path:
-    files = {
-        "README.md": "name: Boxes\n",
-        "boxes/README.md": "name: Boxes course\nsections:\n  '0':\n    - packing\n",
-        "boxes/packing/README.md": "name: Packing\ninsights:\n  - first-box\n  - second-box\n",
-        "boxes/packing/first-box.md": lesson(sentence),
-        "boxes/packing/second-box.md": lesson(sentence).replace("# Packing", "# Unpacking"),
-    }
+def course(root: Path, sentence: str, broken: bool = False) -> Path:
+    first = lesson("Packing a box", f"{sentence} Boxes hold things[1].")
+    second = lesson("Unpacking a box", f"{sentence} Boxes hold things[1].")
     if broken:  # a second title: an error, so the build must fail
-        files["boxes/packing/second-box.md"] += "\n# Another title\n"
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+        second += "\n# Another title\n"
+    return write_course(root, {"first-box": first, "second-box": second})
 
 
 def run_build(
@@ -168,8 +119,8 @@ class Builds:
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.old_source = write_course(tmp / "a", "The first version.")
-        self.new_source = write_course(tmp / "b", "The second version.")
+        self.old_source = course(tmp / "a", "The first version.")
+        self.new_source = course(tmp / "b", "The second version.")
         self.cache = tmp / "cache"
         self.output = tmp / "out" / "dist"
         self.output.mkdir(parents=True)
@@ -290,7 +241,7 @@ def test_the_next_build_after_a_kill_succeeds_and_clears_what_the_killed_one_lef
 
 def test_a_failing_build_leaves_the_previous_dist_intact(builds: Builds) -> None:
     builds.reset()
-    broken = write_course(builds.tmp / "broken", "A broken version.", broken=True)
+    broken = course(builds.tmp / "broken", "A broken version.", broken=True)
     result, _ = run_build(broken, builds.output, builds.cache)
     assert result.returncode == 1
     assert "[multiple-titles]" in result.stdout and "left unchanged" in result.stderr

@@ -14,8 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
+
+from box_course import lesson, write_course
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "cards"
@@ -89,61 +90,11 @@ def test_a_build_from_warm_caches_is_byte_identical_to_a_cold_one(tmp_path: Path
 
 def small_course(root: Path) -> Path:
     """A course outside git, with an image, code, footnotes and a verified question."""
-    files = {
-        "README.md": "name: Boxes\ndescription: A topic.\n",
-        "boxes/README.md": "name: Boxes course\nsections:\n  '0':\n    - packing\n",
-        "boxes/packing/README.md": "name: Packing\ninsights:\n  - first-box\n",
-        "boxes/packing/img/box.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
-        "boxes/packing/first-box.md": textwrap.dedent(
-            """\
-            ---
-            author: tests
-            type: normal
-            category: must-know
-            links:
-              - '[Boxes](https://example.org/boxes){documentation}'
-            ---
-
-            # Packing the first box
-
-            ---
-
-            ## Content
-
-            A box holds things[1]. ![A box](img/box.svg)
-
-            ```sh
-            echo packed
-            ```
-
-            ---
-
-            ## Practice
-
-            What does `echo packed` print?
-
-            ???
-
-            - packed
-            - unpacked
-
-            ```oracle
-            $ echo packed
-            ```
-
-            ---
-
-            ## Footnotes
-
-            [1: Box]
-            A container with a lid.
-            """
-        ),
-    }
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    links = "links:\n  - '[Boxes](https://example.org/boxes){documentation}'\n"
+    content = "A box holds things[1]. ![A box](img/box.svg)\n\n```sh\necho packed\n```"
+    text = lesson("Packing the first box", content, front=links)
+    image = {"img/box.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n'}
+    return write_course(root, {"first-box": text}, image)
 
 
 def test_a_course_outside_git_builds_the_same_wherever_it_lives(tmp_path: Path) -> None:
