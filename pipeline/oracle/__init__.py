@@ -75,4 +75,4 @@ them, compare output) and `world` (`new_world()`: a fresh host with `docker` on 
 holds only the catalogue).
 """
 
-__version__ = "0.2.0"  # part of every scenario-cache key: bump when answers may change
+__version__ = "0.2.1"  # part of every scenario-cache key: bump when answers may change

@@ -38,6 +38,10 @@ class Limits:
     max_script_bytes: int = 256 << 10  # the text of one script
     max_arguments: int = 10_000  # fields one command line may expand to (globs, "$@")
     max_work_bytes: int = 512 << 20  # bytes programs read and scan, over the whole scenario
+    # Commands of the world's host (`docker`): each costs milliseconds where a builtin costs
+    # microseconds, so the step and loop limits alone let `while docker images; do :; done` run
+    # for minutes. Real scenarios run fewer than ten.
+    max_host_commands: int = 200
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Budget:
     steps: int = 0
     iterations: int = 0
     work: int = 0
+    host_commands: int = 0
 
     def step(self) -> None:
         self.steps += 1
@@ -59,6 +64,13 @@ class Budget:
         if self.iterations > self.limits.max_loop_iterations:
             raise LimitExceeded(
                 "max_loop_iterations", self.limits.max_loop_iterations, "loop iterations"
+            )
+
+    def host_command(self) -> None:
+        self.host_commands += 1
+        if self.host_commands > self.limits.max_host_commands:
+            raise LimitExceeded(
+                "max_host_commands", self.limits.max_host_commands, "docker commands run"
             )
 
     def charge(self, size: int) -> None:

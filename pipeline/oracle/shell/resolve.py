@@ -200,6 +200,7 @@ def run_program(
 def _host_command(
     shell: Shell, command: object, argv: list[str], env: dict[str, str], io: IO
 ) -> int:
+    shell.budget.host_command()
     stdin = io.stdin.read_all()
     context = CommandContext(env=env, cwd=shell.cwd, fs=shell.fs, shell=shell, io=io)
     status, out, err = command(argv, stdin, context)  # type: ignore[operator]
