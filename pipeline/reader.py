@@ -81,14 +81,13 @@ def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            line, col = _place(data[: exc.start].decode("utf-8"))  # valid up to there
             problem = error(path, line, "the file is not valid UTF-8", "read-error", col)
             return Lesson(path, path.stem, readable=False), [problem]
     else:
         text = data
     if (nul := text.find("\0")) >= 0:  # UTF-16, or a binary file that happens to decode
-        line, col = text.count("\n", 0, nul) + 1, nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, col = _place(text[:nul])
         message = "the file contains a NUL character: it is binary or not UTF-8 (UTF-16?)"
         return Lesson(path, path.stem, readable=False), [
             error(path, line, message, "read-error", col)
@@ -106,6 +105,13 @@ def parse_lesson(data: bytes | str, path: Path) -> tuple[Lesson, list[Diagnostic
     lesson.links = _links(lesson)
     _Body(lesson, front.body, front.body_offset).read()
     return lesson, problems
+
+
+def _place(before: str) -> tuple[int, int]:
+    """(line, col) just after `before`, counting LF, CRLF and a lone CR as line ends (as the
+    rest of the reader does) and leaving out a BOM, which no editor shows."""
+    text = before.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
 
 
 def _links(lesson: Lesson) -> list[Link]:
