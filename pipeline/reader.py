@@ -12,8 +12,9 @@ bytes, broken YAML).
 
 from __future__ import annotations
 
+import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -444,15 +445,67 @@ class _Body:
         found = []
         for block in blocks:
             start, raw, cursor = block.get("_start", 0), self.raw(block), 0
-            for token in markdown.walk([block]):
-                if token["type"] not in ("link", "image"):
-                    continue
+            targets = [t for t in markdown.walk([block]) if t["type"] in ("link", "image")]
+            spelled = _Spelled.of(raw) if targets and _SPELLING.search(raw) else None
+            for token in targets:
                 url = token["attrs"]["url"]
-                at = next((i for u in (url, unquote(url)) if (i := raw.find(u, cursor)) >= 0), -1)
+                at = _find_url(raw, spelled, url, cursor)
                 line, col = self.position(start + max(at, 0))
                 cursor = at + 1 if at >= 0 else cursor
                 found.append(Target(token["type"], url, line, col))
         return found
+
+
+# How Markdown may spell one character of a URL: a character reference, a percent escape or a
+# backslash escape of ASCII punctuation.
+_SPELLING = re.compile(
+    r"&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[A-Za-z][A-Za-z0-9]{1,31};|%[0-9A-Fa-f]{2}"
+    r"|\\[!-/:-@\[-`{-~]"
+)
+
+
+@dataclass
+class _Spelled:
+    """A block's source with every escape decoded, and each decoded character's source offset."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, raw: str) -> _Spelled:
+        pieces, offsets, done = [], [], 0
+        for match in _SPELLING.finditer(raw):
+            pieces.append(raw[done : match.start()])
+            offsets.extend(range(done, match.start()))
+            pieces.append(_decode(match[0]))
+            offsets.extend([match.start()] * len(pieces[-1]))
+            done = match.end()
+        pieces.append(raw[done:])
+        offsets.extend(range(done, len(raw)))
+        return cls("".join(pieces), offsets)
+
+    def find(self, text: str, cursor: int) -> int:
+        """The source offset where `text` is spelled, from source offset `cursor`; -1 if not."""
+        found = self.text.find(text, bisect_left(self.offsets, cursor))
+        return self.offsets[found] if found >= 0 else -1
+
+
+def _decode(escape: str) -> str:
+    if escape[0] == "&":
+        return html.unescape(escape)
+    if escape[0] == "%":
+        return chr(int(escape[1:], 16))
+    return escape[1]
+
+
+def _find_url(raw: str, spelled: _Spelled | None, url: str, cursor: int) -> int:
+    """Where `url` (as the parser gives it: escapes decoded, some characters percent-encoded) is
+    written in `raw` from `cursor`, or -1. The earliest spelling wins, so `&#106;avascript:` is
+    found at its own place rather than at a later plain copy of the URL."""
+    found = [i for written in (url, unquote(url)) if (i := raw.find(written, cursor)) >= 0]
+    if spelled is not None and (i := spelled.find(unquote(url), cursor)) >= 0:
+        found.append(i)
+    return min(found, default=-1)
 
 
 def _is_heading(token: Token | None, level: int) -> bool:
