@@ -102,3 +102,57 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class BlobCache:
+    """Outputs by the digest of their inputs (rendered pages, note fields), one file per key.
+
+    An entry starts with the sha256 of its key and bytes, so a damaged or foreign one is
+    ignored (the output is made again); writes are atomic. With no directory (`--no-cache`)
+    nothing is stored.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        if self.directory is None:
+            return None
+        try:
+            stored = self.path(key).read_bytes()
+        except OSError:
+            stored = b""
+        check, data = stored[:32], stored[32:]
+        if len(check) < 32 or hashlib.sha256(key.encode() + b"\0" + data).digest() != check:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.directory is None:
+            return
+        target = self.path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, hashlib.sha256(key.encode() + b"\0" + data).digest() + data)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def inputs_key(*parts: object) -> str | None:
+    """A digest of `parts` (pickled) with the pipeline's fingerprint; None if they cannot be
+    pickled. Equal pickles mean equal inputs; unequal ones only cost a cache miss."""
+    try:
+        data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+    digest = hashlib.sha256(pipeline_fingerprint().encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()

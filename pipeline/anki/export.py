@@ -7,9 +7,13 @@ and reads the images the lessons show. The link back to a lesson is the site's p
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,18 +24,20 @@ from pipeline.anki import deck as decks
 from pipeline.anki import notetype
 from pipeline.anki.changes import ChangeTimes
 from pipeline.anki.media import Media
-from pipeline.anki.note import TAG_KEYS, NoteSource, lesson_link, make_note
+from pipeline.anki.note import TAG_KEYS, Note, NoteSource, from_fields, lesson_link, make_note
 from pipeline.anki.package import write_package
 from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import FOOTNOTES, Lesson
+from pipeline.lesson_cache import BlobCache, inputs_key, write_atomically
 
 if TYPE_CHECKING:
     from pipeline.build import BuildContext
 
 SUFFIX = ".apkg"
 SITE_URL = "PIPELINE_SITE_URL"
+CACHE_FORMAT = 1  # part of the keys of cached note fields and packages
 
 
 @dataclass
@@ -46,7 +52,9 @@ def anki_stage(ctx: BuildContext) -> None:
 
     assert ctx.checked is not None
     site = os.environ.get(SITE_URL, "").strip() or None
-    result = export(ctx.checked.curriculum, ctx.checked.cards, ctx.staging, ctx.epoch, site)
+    cache = ctx.lesson_cache / "anki" if ctx.lesson_cache else None
+    checked = ctx.checked
+    result = export(checked.curriculum, checked.cards, ctx.staging, ctx.epoch, site, cache)
     found = diags.strict(result.diagnostics) if ctx.strict else result.diagnostics
     ctx.diagnostics = diags.ordered([*ctx.diagnostics, *found])
     if diags.has_errors(found):
@@ -60,8 +68,13 @@ def export(
     folder: Path,
     epoch: int | None = None,
     site_url: str | None = None,
+    cache_dir: Path | None = None,
 ) -> Exported:
-    """Write every package into `folder`; nothing is written when an image is bad."""
+    """Write every package into `folder`; nothing is written when an image is bad.
+
+    With `cache_dir`, a lesson's note fields and a whole package whose inputs are those of
+    an earlier build come from the cache: the same bytes, without rendering or SQLite.
+    """
     packages = decks.packages(curriculum)
     media = {id(p): Media(p.folder) for p in packages}
     for package in packages:
@@ -76,8 +89,9 @@ def export(
         by_lesson.setdefault(card.lesson, []).append(card)
     times = ChangeTimes(epoch)
     times.prepare(lesson.path for package in packages for lesson, _ in package.lessons)
+    store = BlobCache(cache_dir)
     files = [
-        _write(package, media[id(package)], by_lesson, times, folder, site_url)
+        _write(package, media[id(package)], by_lesson, times, folder, site_url, store)
         for package in packages
     ]
     return Exported(files, problems)
@@ -90,22 +104,100 @@ def _write(
     times: ChangeTimes,
     folder: Path,
     site_url: str | None,
+    store: BlobCache,
 ) -> Path:
     anki_decks = {d: genanki.Deck(d.id, d.name) for d in package.decks}
     order, newest = 0, 0
     for lesson, deck in package.lessons:
-        link = lesson_link(site_url, lesson.slug)
-        for card in by_lesson.get(lesson.slug, []):
-            order += 1
-            images = _Images(media, lesson.path)
-            note = make_note(NoteSource(card, lesson, deck.slugs, link, order), images)
-            note.mtime = max([note_time(card, lesson, times), *map(times.of_file, images.used)])
+        own = by_lesson.get(lesson.slug, [])
+        source = (lesson, own, deck, lesson_link(site_url, lesson.slug))
+        for note in _lesson_notes(source, media, times, store, order):
             newest = max(newest, note.mtime)
             anki_decks[deck].add_note(note)
+        order += len(own)
     target = folder / f"{package.file_stem}{SUFFIX}"
     # the note types carry the newest time too, so a new design reaches learners
     stamp = max(newest, notetype.DESIGN_CHANGED)
-    return write_package(target, list(anki_decks.values()), media.files, stamp)
+    chosen = list(anki_decks.values())
+    key = _package_key(chosen, media.files, stamp)
+    data = store.get(key) if key else None
+    if data is not None:
+        write_atomically(target, data)
+        return target
+    write_package(target, chosen, media.files, stamp)
+    if key:
+        store.put(key, target.read_bytes())
+    return target
+
+
+def _lesson_notes(
+    source: tuple[Lesson, list[Card], decks.Deck, str],
+    media: Media,
+    times: ChangeTimes,
+    store: BlobCache,
+    order: int,
+) -> list[Note]:
+    """The lesson's notes, numbered after `order`, each with its time.
+
+    Fields and tags come from the cache when the lesson, its cards, its deck and link are
+    those of an earlier build; notes that show local images are always made again, as their
+    output depends on files the key does not cover.
+    """
+    lesson, cards, deck, link = source
+    key = None if _shows_images(cards) else inputs_key("anki-notes", CACHE_FORMAT, *source)
+    cached = _cached_fields(store.get(key) if key else None, len(cards))
+    notes = []
+    for number, card in enumerate(cards, start=1):
+        origin = NoteSource(card, lesson, deck.slugs, link, order + number)
+        images = _Images(media, lesson.path)
+        if cached is None:
+            note = make_note(origin, images)
+        else:
+            note = from_fields(origin, *cached[number - 1])
+        note.mtime = max([note_time(card, lesson, times), *map(times.of_file, images.used)])
+        notes.append(note)
+    if key and cached is None:
+        store.put(key, pickle.dumps([(n.fields, n.tags) for n in notes], protocol=5))
+    return notes
+
+
+def _cached_fields(data: bytes | None, count: int) -> list[tuple[list[str], list[str]]] | None:
+    if data is None:
+        return None
+    try:
+        found = pickle.loads(data)
+    except Exception:  # the checksum passed, so only another pipeline wrote this: make again
+        return None
+    return found if isinstance(found, list) and len(found) == count else None
+
+
+def _shows_images(cards: list[Card]) -> bool:
+    for card in cards:
+        fragments = [card.html, *(a.html for a in card.answers)]
+        fragments.append(card.definition.html if card.definition else "")
+        if any("<img" in fragment for fragment in fragments):
+            return True
+    return False
+
+
+def _package_key(chosen: list[genanki.Deck], files: dict[str, Path], stamp: int) -> str | None:
+    """Everything an `.apkg`'s bytes depend on: decks, notes in order, media, the time."""
+    notes = [
+        (
+            d.deck_id,
+            d.name,
+            [(n.model.model_id, n.fields, n.tags, n.guid, n.due, n.mtime) for n in d.notes],
+        )
+        for d in chosen
+    ]
+    try:
+        images = [
+            (name, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in files.items()
+        ]
+    except OSError:
+        return None
+    versions = (metadata.version("genanki"), sqlite3.sqlite_version)
+    return inputs_key("apkg", CACHE_FORMAT, versions, notes, images, stamp)
 
 
 @dataclass

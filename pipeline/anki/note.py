@@ -87,10 +87,15 @@ def make_note(source: NoteSource, rewrite: Rewrite) -> Note:
             html.escape(source.link),
             html.escape(card.id),
         ]
-        model = notetype.TERM_MODEL
     else:
         fields = question_fields(card, lesson, rewrite, title, html.escape(source.link))
-        model = notetype.QUESTION_MODEL
+    return from_fields(source, fields, tags)
+
+
+def from_fields(source: NoteSource, fields: list[str], tags: list[str]) -> Note:
+    """The note for one card whose fields and tags are known (made, or cached)."""
+    card = source.card
+    model = notetype.TERM_MODEL if card.kind == FOOTNOTE else notetype.QUESTION_MODEL
     return Note(  # its mtime comes from the caller, who asks when its lines changed
         model=model,
         fields=fields,

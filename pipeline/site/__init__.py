@@ -18,5 +18,6 @@ __all__ = ["SITE", "site_stage", "write_site"]
 def site_stage(ctx: BuildContext) -> None:
     """`site/`: the study pages, from the checked course and its cards."""
     assert ctx.checked is not None
-    write_site(ctx.checked.curriculum, ctx.checked.cards, ctx.staging / SITE)
+    pages = ctx.lesson_cache / "site" if ctx.lesson_cache else None
+    write_site(ctx.checked.curriculum, ctx.checked.cards, ctx.staging / SITE, pages)
     ctx.written.append(SITE)

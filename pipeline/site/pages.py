@@ -305,24 +305,43 @@ def _unchanged(lesson: Lesson, root: str) -> Rewrite:
     return str
 
 
-def pages(
+@dataclass
+class PagePlan:
+    """A lesson's page before it is made: everything it shows, so a cache can key on it."""
+
+    lesson: Lesson
+    cards: list[Card]  # the lesson's own
+    trail: list[str]
+    entry: LessonEntry
+    previous: LessonEntry | None = None
+    next: LessonEntry | None = None
+
+    def build(self, rewriter: Rewriter = _unchanged) -> LessonPage:
+        page = lesson_page(self.lesson, self.cards, self.trail, rewriter(self.lesson, "../"))
+        page.previous, page.next = self.previous, self.next
+        return page
+
+
+def plan(
     curriculum: Curriculum, cards: list[Card], rewriter: Rewriter = _unchanged
-) -> tuple[IndexPage, list[LessonPage]]:
-    """The index and one page per readable lesson, in course order."""
+) -> tuple[IndexPage, list[PagePlan]]:
+    """The index and a plan for each readable lesson's page, in course order."""
     by_lesson: dict[str, list[Card]] = {}
     for card in cards:
         by_lesson.setdefault(card.lesson, []).append(card)
-    lesson_pages: list[LessonPage] = []
+    plans: list[PagePlan] = []
     revision: list[Quiz] = []  # what "test me" draws from, its footnote links to the lesson
 
     def page(lesson: Lesson, trail: list[str]) -> LessonEntry:
         own = by_lesson.get(lesson.slug, [])
-        made = lesson_page(lesson, own, trail, rewriter(lesson, "../"))
-        lesson_pages.append(made)
-        titles = footnote_titles(made.footnotes)
-        linker = FootnoteLinker(titles, made.entry.href, anchors=False)
-        at_index = rewriter(lesson, "")
-        revision.extend(quiz(c, lesson, linker, at_index) for c in own if c.section == REVISION)
+        made = PagePlan(lesson, own, trail, entry(lesson, own))
+        plans.append(made)
+        tests = [c for c in own if c.section == REVISION]
+        if tests:
+            titles = footnote_titles(footnotes(lesson, own))
+            linker = FootnoteLinker(titles, made.entry.href, anchors=False)
+            at_index = rewriter(lesson, "")
+            revision.extend(quiz(c, lesson, linker, at_index) for c in tests)
         return made.entry
 
     topics = []
@@ -341,9 +360,17 @@ def pages(
         topics.append(TopicNode(topic_name, _description(topic.manifest), courses))
     unlisted = [page(lesson, []) for lesson in curriculum.unlisted if lesson.readable]
 
-    for before, after in zip(lesson_pages, lesson_pages[1:], strict=False):
+    for before, after in zip(plans, plans[1:], strict=False):
         before.next, after.previous = after.entry, before.entry
     title = topics[0].name if len(topics) == 1 else "Study"
     description = topics[0].description if len(topics) == 1 else None
     index = IndexPage(title, description, topics, unlisted, revision)
-    return index, lesson_pages
+    return index, plans
+
+
+def pages(
+    curriculum: Curriculum, cards: list[Card], rewriter: Rewriter = _unchanged
+) -> tuple[IndexPage, list[LessonPage]]:
+    """The index and one page per readable lesson, in course order."""
+    index, plans = plan(curriculum, cards, rewriter)
+    return index, [made.build(rewriter) for made in plans]

@@ -8,7 +8,10 @@ something slipped past the sanitiser, an inline script or event handler would no
 
 from __future__ import annotations
 
-from importlib import resources
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -16,9 +19,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from pipeline.card import Card
 from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
+from pipeline.lesson_cache import BlobCache, inputs_key
 from pipeline.site import theme
 from pipeline.site.media import Media
-from pipeline.site.pages import LESSONS, IndexPage, LessonPage, Rewrite, pages
+from pipeline.site.pages import LESSONS, IndexPage, LessonPage, PagePlan, Rewrite, plan
 
 SITE = "site"
 ASSETS = "assets"
@@ -26,6 +30,8 @@ ASSET_SUFFIXES = (".css", ".js")
 SCRIPTS = ["progress.js", "quiz.js"]
 INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
+PAGE_FORMAT = 1  # part of a cached page's key
+_LIBRARIES = ("jinja2", "markupsafe")  # the pipeline's fingerprint has the others
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "base-uri 'none'; form-action 'none'"
@@ -43,8 +49,23 @@ def environment() -> Environment:
     )
 
 
-def write_site(curriculum: Curriculum, cards: list[Card], folder: Path) -> Path:
-    """Write the whole site into `folder` (created); returns it."""
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a lesson page shows of the whole site: a page depends on nothing else of it."""
+
+    title: str
+
+
+def write_site(
+    curriculum: Curriculum, cards: list[Card], folder: Path, cache_dir: Path | None = None
+) -> Path:
+    """Write the whole site into `folder` (created); returns it.
+
+    With `cache_dir`, a lesson page whose inputs (the lesson, its cards, its trail and
+    neighbours, the site's title, the pipeline, templates and assets) are those of a page
+    rendered before is copied from the cache instead of made again. Pages that show local
+    images are always made: their output depends on files the key does not cover.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     base = curriculum.root if curriculum.root.is_dir() else curriculum.root.parent
     media = Media(base, folder)
@@ -52,17 +73,56 @@ def write_site(curriculum: Curriculum, cards: list[Card], folder: Path) -> Path:
     def images(lesson: Lesson, root: str) -> Rewrite:
         return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
-    index, lesson_pages = pages(curriculum, cards, images)
+    index, plans = plan(curriculum, cards, images)
     env = environment()
     stylesheets = [name for name, _ in theme.stylesheets()]
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
-    for page in lesson_pages:
-        target = folder / LESSONS / f"{page.entry.slug}.html"  # the href is this, URL-quoted
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, render_lesson(env, page, common))
+    common["site"] = SiteInfo(index.title)
+    store = BlobCache(cache_dir)
+    if plans:
+        (folder / LESSONS).mkdir(parents=True, exist_ok=True)
+    for made in plans:
+        target = folder / LESSONS / f"{made.entry.slug}.html"  # the href is this, URL-quoted
+        key = page_key(made, common)
+        data = store.get(key) if key else None
+        if data is None:
+            data = render_lesson(env, made.build(images), common).encode("utf-8")
+            if key:
+                store.put(key, data)
+        target.write_bytes(data)
     write_assets(folder / ASSETS)
     return folder
+
+
+def page_key(made: PagePlan, common: dict[str, object]) -> str | None:
+    """The digest of everything a lesson page shows; None when it must be made every time."""
+    key = inputs_key("site-page", PAGE_FORMAT, _design(), made, sorted(common.items()))
+    if key is None or _shows_images(made):
+        return None
+    return key
+
+
+def _shows_images(made: PagePlan) -> bool:
+    fragments = [s.html for s in made.lesson.sections] + [n.html for n in made.lesson.footnotes]
+    for card in made.cards:
+        fragments += [card.html, *(a.html for a in card.answers)]
+        fragments.append(card.definition.html if card.definition else "")
+    return any("<img" in fragment for fragment in fragments)
+
+
+@cache
+def _design() -> str:
+    """Templates, scripts, styles and the template libraries: a page's looks besides code."""
+    digest = hashlib.sha256()
+    for name in _LIBRARIES:
+        digest.update(f"{name}={metadata.version(name)}\0".encode())
+    for folder in ("templates", "static"):
+        items = resources.files("pipeline.site") / folder
+        for item in sorted(items.iterdir(), key=lambda i: i.name):
+            if item.is_file():
+                digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def render_index(env: Environment, index: IndexPage, common: dict[str, object]) -> str:

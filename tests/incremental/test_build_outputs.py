@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.build import build
 
 EPOCH = 1_700_000_000  # SOURCE_DATE_EPOCH, so the Anki packages do not carry the build's time
@@ -30,3 +32,56 @@ def test_pooled_cached_builds_write_the_serial_bytes(course: Path, tmp_path: Pat
         )
         assert result.ok, result.diagnostics
         assert files(tmp_path / run) == expected, run
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def lessons(course: Path) -> list[Path]:
+    return sorted(p for p in course.rglob("*.md") if p.name != "README.md")
+
+
+def test_cached_pages_notes_and_packages_give_a_cold_builds_bytes(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edit a lesson, a manifest (names in trails and decks), then the site URL between cached
+    builds: each time every file equals that of a build without any cache."""
+    scenarios, cache = tmp_path / "oracle", tmp_path / "cache"
+    first = build(course, tmp_path / "warm", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
+    assert first.ok, first.diagnostics
+    stored = {p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file()}
+    assert {"site", "anki"} <= stored  # pages, notes and packages were cached
+    some = lessons(course)
+    edits = [
+        lambda: edit(some[len(some) // 2], "## Content\n\n", "## Content\n\nAn edited line.\n\n"),
+        lambda: edit(some[0], "\n# ", "\n# Renamed "),  # a neighbour's title: next/previous
+        lambda: edit(next(course.rglob("workout-00/README.md")), "name: ", "name: New "),
+        lambda: monkeypatch.setenv("PIPELINE_SITE_URL", "https://example.invalid/study"),
+    ]
+    for step, change in enumerate(edits):
+        change()
+        warm = build(
+            course, tmp_path / "warm", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache
+        )
+        cold = build(course, tmp_path / f"cold{step}", epoch=EPOCH, cache_dir=scenarios)
+        assert warm.ok and cold.ok, (warm.diagnostics, cold.diagnostics)
+        assert not warm.skipped
+        assert files(tmp_path / "warm") == files(tmp_path / f"cold{step}"), step
+
+
+def test_damaged_output_cache_entries_are_made_again(course: Path, tmp_path: Path) -> None:
+    scenarios, cache = tmp_path / "oracle", tmp_path / "cache"
+    build(course, tmp_path / "first", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
+    entries = [p for p in cache.rglob("*") if p.is_file() and p.parts[-3] in ("site", "anki")]
+    assert entries
+    for number, entry in enumerate(entries):  # garbage, truncated, empty, a flipped byte
+        data = entry.read_bytes()
+        damaged = [b"garbage", data[: len(data) // 2], b"", data[:-1] + bytes([data[-1] ^ 1])]
+        entry.write_bytes(damaged[number % 4])
+    again = build(course, tmp_path / "again", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
+    reference = build(course, tmp_path / "reference", epoch=EPOCH, cache_dir=scenarios)
+    assert again.ok and reference.ok
+    assert files(tmp_path / "again") == files(tmp_path / "reference")
