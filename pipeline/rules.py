@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from pipeline import schema
 from pipeline.card import Card
@@ -326,10 +327,21 @@ def check_lesson(lesson: Lesson) -> list[Diagnostic]:
 
 
 def check_ids(cards: list[Card]) -> list[Diagnostic]:
-    """Card ids are unique across everything read: each later use is an error."""
+    """Card ids are unique across everything read: each later use is an error. An id made from
+    a file name that is no slug (`my lesson.md`, which no manifest can list) is one too, once
+    per file: the exports would refuse it."""
     problems = []
     first: dict[str, Card] = {}
+    named: set[Path] = set()
     for card in cards:
+        from_name = card.id.startswith(f"{card.lesson}.") and card.path not in named
+        if from_name and not ID_PATTERN.fullmatch(card.id):
+            named.add(card.path)
+            message = (
+                f"card ids such as `{card.id}` come from the file name `{card.path.name}`, "
+                "which may only hold letters, digits, `.`, `_` and `-`: rename the file"
+            )
+            problems.append(error(card.path, 1, message, "invalid-id"))
         other = first.setdefault(card.id, card)
         same_slug = other.lesson == card.lesson and other.path != card.path
         if other is not card and not same_slug:  # two files, one slug: duplicate-slug says it
