@@ -51,6 +51,7 @@ class ChangeTimes:
         self._lines: dict[Path, Blamed] = {}
         self._files: dict[Path, int | None] = {}
         self._repositories: dict[Path, Repository | None] = {}
+        self._tops: dict[Path, Path | None] = {}
 
     def fallback(self, path: Path) -> int:
         """SOURCE_DATE_EPOCH, else the file's modification time (whole seconds)."""
@@ -106,7 +107,9 @@ class ChangeTimes:
 
     def _repository(self, folder: Path) -> Repository | None:
         """The repository `folder` is in (None outside git), each asked of git once."""
-        top = _git_folder(folder)
+        if folder not in self._tops:  # lessons share folders: look up each once
+            self._tops[folder] = _git_folder(folder)
+        top = self._tops[folder]
         if top is None:
             return None
         if top not in self._repositories:
