@@ -130,18 +130,17 @@ class Course:
         return f"course/images/basics/{self.lesson}"
 
 
-def make_course(
-    work: Path, lesson: str, data: bytes, manifests: dict[str, str] | None = None
-) -> Course:
-    """Write the course with `data` as the lesson `lesson` (listed by the workout manifest)."""
+def make_course(work: Path, lesson: str, data: bytes, listed: bool = True) -> Course:
+    """Write the course with `data` as the lesson file `lesson` (listed by the workout manifest
+    unless `listed` is False)."""
     course = Course(work, lesson)
+    entry = f"  - {Path(lesson).stem}\n" if listed else ""
     names = {
         "course/README.md": "name: Docker\ndescription: Containers and images.\n",
         "course/images/README.md": "name: Images\ndescription: Images.\nsections:\n  '0':\n"
         "    - basics\n",
         "course/images/basics/README.md": "name: Basics\ndescription: Layers.\ninsights:\n"
-        f"  - companion\n  - {Path(lesson).stem}\n",
-        **(manifests or {}),
+        f"  - companion\n{entry}",
     }
     for name, text in names.items():
         (work / name).parent.mkdir(parents=True, exist_ok=True)
@@ -234,6 +233,12 @@ ACTIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "svg", "math", "s
 ACTIVE_TAGS |= {"base", "link", "meta", "applet", "template", "noscript"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"}
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+# The site's own scripts, as shipped in pipeline/site/static: nothing else may run.
+OUR_SCRIPTS = re.compile(
+    r"(\.\./)?assets/(?:"
+    + "|".join(re.escape(p.name) for p in sorted((ROOT / "pipeline/site/static").glob("*.js")))
+    + ")"
+)
 
 
 class ActiveHtml(HTMLParser):
