@@ -90,8 +90,9 @@ def judge(kind: str, url: str, lesson: Path, course: Path) -> tuple[str, str] | 
         if name in SCHEMES[kind]:
             return None
         allowed = ", ".join(f"{s}:" for s in SCHEMES[kind])
+        article = "an" if kind == "image" else "a"
         return (
-            f"{kind} `{shown}` uses `{name}:`; a {kind} may only be {allowed} or a path",
+            f"{kind} `{shown}` uses `{name}:`; {article} {kind} may only be {allowed} or a path",
             UNSAFE_LINK,
         )
     if plain.startswith(("//", "\\\\")):
