@@ -9,9 +9,12 @@ oracle's verification, the Anki deck, the site) slot into `STAGES`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import re
 import shutil
+import signal
 import stat
 import tempfile
 from collections.abc import Callable
@@ -78,6 +81,11 @@ def json_stage(ctx: BuildContext) -> None:
 
 
 STAGES: list[Stage] = [check_stage, verify.verify_stage, json_stage, anki_stage, site_stage]
+# Stages that only read the checked course and write their own entries of the staging folder:
+# with more than one job, these run in a second process (fork) while this one runs the stages
+# between, so the site is rendered on the second core while cards.json and the decks are written.
+PARALLEL: set[Stage] = {site_stage}
+OUTPUT_STAGES: set[Stage] = {json_stage, anki_stage, site_stage}
 
 
 def build(
@@ -131,9 +139,20 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
     _remove_stale(output)
     staging = Path(tempfile.mkdtemp(prefix=_prefix(output, "build"), dir=output.parent))
     ctx.staging = staging
+    background_stages: list[Stage] = []
+    background: list[_Background] = []
     try:
-        for stage in stages:
+        for index, stage in enumerate(stages):
+            if stage in background_stages:
+                continue
+            if stage in OUTPUT_STAGES and not background and ctx.jobs > 1 and _can_fork():
+                background_stages = [s for s in stages[index:] if s in PARALLEL]
+                background = [_Background.start(s, ctx) for s in background_stages]
+                if stage in background_stages:
+                    continue
             stage(ctx)
+        for job in background:
+            job.finish(ctx)
         published = publish(staging, output, ctx.written)
         summary = ctx.checked.summary() if ctx.checked else None
         return BuildResult(True, ctx.diagnostics, published, ctx.checked, summary)
@@ -143,7 +162,80 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
         problems = [*ctx.diagnostics, internal_error(source, exc)]
         return BuildResult(False, problems, [], ctx.checked)
     finally:
+        for job in background:
+            job.abandon()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and hasattr(os, "waitpid")
+
+
+@dataclass
+class _Background:
+    """A stage running in a forked child; its result comes back through a pipe."""
+
+    stage: Stage
+    pid: int
+    pipe: int  # the read end
+    done: bool = False
+
+    @classmethod
+    def start(cls, stage: Stage, ctx: BuildContext) -> _Background:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run the stage, report, leave without running any clean-up
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(_outcome(stage, ctx))
+            finally:
+                os._exit(0)
+        os.close(write)
+        return cls(stage, pid, read)
+
+    def finish(self, ctx: BuildContext) -> None:
+        """Wait for the child; take its entries and diagnostics; raise what it raised."""
+        with os.fdopen(self.pipe, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        self.done = True
+        if not data:
+            raise RuntimeError(f"the process of {self.stage.__name__} ended without a result")
+        failed, written, found = pickle.loads(data)
+        known = set(ctx.diagnostics)
+        new = [d for d in found if d not in known]
+        ctx.diagnostics = diags.ordered([*ctx.diagnostics, *new])
+        ctx.written.extend(written)
+        if failed:
+            raise BuildFailed
+
+    def abandon(self) -> None:
+        """After a failure elsewhere: stop the child before its files are removed."""
+        if self.done:
+            return
+        self.done = True
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            os.close(self.pipe)
+
+
+def _outcome(stage: Stage, ctx: BuildContext) -> bytes:
+    """In the child: (failed, entries written, diagnostics) of running `stage`."""
+    before = len(ctx.written)
+    try:
+        stage(ctx)
+        failed = False
+    except BuildFailed:
+        failed = True
+    except Exception as exc:  # a bug: reported as the serial build would report it
+        ctx.diagnostics = [*ctx.diagnostics, internal_error(ctx.source, exc)]
+        failed = True
+    return pickle.dumps((failed, ctx.written[before:], ctx.diagnostics))
 
 
 def publish(staging: Path, output: Path, names: list[str]) -> list[Path]:

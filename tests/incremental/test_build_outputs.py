@@ -85,3 +85,27 @@ def test_damaged_output_cache_entries_are_made_again(course: Path, tmp_path: Pat
     reference = build(course, tmp_path / "reference", epoch=EPOCH, cache_dir=scenarios)
     assert again.ok and reference.ok
     assert files(tmp_path / "again") == files(tmp_path / "reference")
+
+
+def test_a_stage_failing_in_the_second_process_publishes_nothing(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs the site is made in a forked process; its bug is reported as serially."""
+    import pipeline.site
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug in the site")
+
+    monkeypatch.setattr(pipeline.site, "write_site", broken)
+    output = tmp_path / "dist"
+    results = [
+        build(course, output, epoch=EPOCH, cache_dir=tmp_path / "oracle", jobs=jobs)
+        for jobs in (1, 2)
+    ]
+    for result in results:
+        assert not result.ok
+        [problem] = [d for d in result.diagnostics if d.rule == "internal-error"]
+        assert "a bug in the site" in problem.message
+    assert results[0].diagnostics == results[1].diagnostics
+    assert not output.exists() or not any(output.iterdir())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
