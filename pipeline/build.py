@@ -48,6 +48,8 @@ class BuildContext:
     checked: Checked | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # names of the files and folders produced
+    pending: list[_Background] = field(default_factory=list)  # stages running in a child
+    position: int = 0  # the stage running, as its index
 
 
 @dataclass
@@ -77,7 +79,11 @@ def json_stage(ctx: BuildContext) -> None:
     assert ctx.checked is not None
     data = export_json.document(ctx.checked.curriculum, ctx.checked.cards, ctx.epoch)
     memo = ctx.lesson_cache / "export-valid.pickle" if ctx.lesson_cache else None
-    ctx.written.append(export_json.write(data, ctx.staging, memo).name)
+    if ctx.jobs > 1 and _can_fork():  # validated by a second process, joined before publishing
+        ctx.pending.append(_Background.start(lambda _: export_json.require_valid(data, memo), ctx))
+    else:
+        export_json.require_valid(data, memo)
+    ctx.written.append(export_json.write_unchecked(data, ctx.staging).name)
 
 
 STAGES: list[Stage] = [check_stage, verify.verify_stage, json_stage, anki_stage, site_stage]
@@ -140,18 +146,23 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
     staging = Path(tempfile.mkdtemp(prefix=_prefix(output, "build"), dir=output.parent))
     ctx.staging = staging
     background_stages: list[Stage] = []
-    background: list[_Background] = []
+    background, started = ctx.pending, False
     try:
         for index, stage in enumerate(stages):
+            ctx.position = index
             if stage in background_stages:
                 continue
-            if stage in OUTPUT_STAGES and not background and ctx.jobs > 1 and _can_fork():
+            if stage in OUTPUT_STAGES and not started and ctx.jobs > 1 and _can_fork():
+                started = True
                 background_stages = [s for s in stages[index:] if s in PARALLEL]
-                background = [_Background.start(s, ctx) for s in background_stages]
+                for later in background_stages:
+                    ctx.position = stages.index(later)
+                    background.append(_Background.start(later, ctx))
+                ctx.position = index
                 if stage in background_stages:
                     continue
             stage(ctx)
-        for job in background:
+        for job in sorted(background, key=lambda job: job.position):  # a serial build's order
             job.finish(ctx)
         published = publish(staging, output, ctx.written)
         summary = ctx.checked.summary() if ctx.checked else None
@@ -178,6 +189,7 @@ class _Background:
     stage: Stage
     pid: int
     pipe: int  # the read end
+    position: int  # of the stage that started it: results are taken in stage order
     done: bool = False
 
     @classmethod
@@ -192,7 +204,7 @@ class _Background:
             finally:
                 os._exit(0)
         os.close(write)
-        return cls(stage, pid, read)
+        return cls(stage, pid, read, ctx.position)
 
     def finish(self, ctx: BuildContext) -> None:
         """Wait for the child; take its entries and diagnostics; raise what it raised."""

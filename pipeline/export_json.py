@@ -85,13 +85,23 @@ def write(data: dict[str, Any], folder: Path, memo: Path | None = None) -> Path:
     `memo` (a file in the cache) remembers the items that passed, so a rebuild validates only
     the lessons and cards that changed; it is only ever an optimisation.
     """
+    require_valid(data, memo)
+    return write_unchecked(data, folder)
+
+
+def write_unchecked(data: dict[str, Any], folder: Path) -> Path:
+    """Write `data` to `folder/cards.json`; the caller validates it before publishing it."""
+    target = folder / FILE_NAME
+    target.write_text(dumps(data), encoding="utf-8", newline="\n")
+    return target
+
+
+def require_valid(data: dict[str, Any], memo: Path | None = None) -> None:
+    """ExportError unless `data` matches the export schema."""
     problems = validate(data, memo)
     if problems:
         where, message = problems[0]
         raise ExportError(f"cards.json does not match its schema at /{where}: {message}")
-    target = folder / FILE_NAME
-    target.write_text(dumps(data), encoding="utf-8", newline="\n")
-    return target
 
 
 def validate(data: dict[str, Any], memo: Path | None = None) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,29 @@ def test_a_stage_failing_in_the_second_process_publishes_nothing(
     assert results[0].diagnostics == results[1].diagnostics
     assert not output.exists() or not any(output.iterdir())
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_a_document_breaking_the_schema_is_reported_by_either_build(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs cards.json is validated in a second process: still nothing is published."""
+    from pipeline import export_json
+
+    made = export_json.document
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        data = made(*args, **kwargs)
+        data["cards"][0]["kind"] = 42
+        return data
+
+    monkeypatch.setattr(export_json, "document", broken)
+    results = []
+    for jobs in (1, 2):
+        output = tmp_path / f"dist{jobs}"
+        results.append(build(course, output, epoch=EPOCH, cache_dir=tmp_path / "oracle", jobs=jobs))
+        assert not output.exists() or not any(output.iterdir())
+    for result in results:
+        assert not result.ok
+        [problem] = [d for d in result.diagnostics if d.rule == "internal-error"]
+        assert "does not match its schema at /cards/0/kind" in problem.message
+    assert results[0].diagnostics == results[1].diagnostics
