@@ -27,6 +27,7 @@ from pipeline import export_json, swap, verify
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
+from pipeline.lesson_cache import BlobCache
 from pipeline.site import site_stage
 
 
@@ -75,15 +76,30 @@ def check_stage(ctx: BuildContext) -> None:
 
 
 def json_stage(ctx: BuildContext) -> None:
-    """cards.json: the course tree, the lessons and every card."""
-    assert ctx.checked is not None
-    data = export_json.document(ctx.checked.curriculum, ctx.checked.cards, ctx.epoch)
-    memo = ctx.lesson_cache / "export-valid.pickle" if ctx.lesson_cache else None
-    if ctx.jobs > 1 and _can_fork():  # validated by a second process, joined before publishing
-        ctx.pending.append(_Background.start(lambda _: export_json.require_valid(data, memo), ctx))
+    """cards.json: the course tree, the lessons and every card.
+
+    Unchanged lessons' entries and cards come as text from the cache; what is new is validated
+    (by a second process with more than one job, joined before publishing) and then cached.
+    """
+    checked = ctx.checked
+    assert checked is not None
+    store = BlobCache(ctx.lesson_cache / "json" if ctx.lesson_cache else None)
+    rendered = export_json.render(checked.curriculum, checked.cards, ctx.epoch, store)
+    if rendered is not None:
+        text, require_valid = rendered.text, rendered.require_valid
+    else:  # a schema whose arrays cannot be validated item by item
+        data = export_json.document(checked.curriculum, checked.cards, ctx.epoch)
+        memo = ctx.lesson_cache / "export-valid.pickle" if ctx.lesson_cache else None
+        text = export_json.dumps(data)
+
+        def require_valid() -> None:
+            export_json.require_valid(data, memo)
+
+    if ctx.jobs > 1 and _can_fork():
+        ctx.pending.append(_Background.start(lambda _: require_valid(), ctx))
     else:
-        export_json.require_valid(data, memo)
-    ctx.written.append(export_json.write_unchecked(data, ctx.staging).name)
+        require_valid()
+    ctx.written.append(export_json.write_text(text, ctx.staging).name)
 
 
 STAGES: list[Stage] = [check_stage, verify.verify_stage, json_stage, anki_stage, site_stage]

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import pickle
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -22,7 +23,7 @@ from pipeline.card import Card
 from pipeline.course import Course, Curriculum, Topic, Workout
 from pipeline.front_matter import json_safe
 from pipeline.lesson import QUESTION_SECTIONS, Lesson
-from pipeline.lesson_cache import write_atomically
+from pipeline.lesson_cache import BlobCache, inputs_key, write_atomically
 from pipeline.manifest import Manifest
 
 FILE_NAME = "cards.json"
@@ -43,6 +44,18 @@ def document(curriculum: Curriculum, cards: list[Card], epoch: int | None = None
     by_lesson: dict[str, list[str]] = {}
     for card in cards:
         by_lesson.setdefault(card.lesson, []).append(card.id)
+    data = envelope(curriculum, cards, epoch)
+    data["lessons"] = [
+        _lesson(curriculum, lesson, by_lesson.get(lesson.slug, []))
+        for lesson in curriculum.lessons
+        if lesson.readable
+    ]
+    data["cards"] = [card.to_dict() for card in cards]
+    return data
+
+
+def envelope(curriculum: Curriculum, cards: list[Card], epoch: int | None) -> dict[str, Any]:
+    """The document with its big arrays (ITEMS) empty."""
     questions = [c for c in cards if c.kind != "footnote"]
     statuses = [c.verification.status for c in questions]
     return {
@@ -60,13 +73,120 @@ def document(curriculum: Curriculum, cards: list[Card], epoch: int | None = None
             "topics": [_topic(curriculum, t) for t in curriculum.topics],
             "unlisted": [lesson.slug for lesson in curriculum.unlisted],
         },
-        "lessons": [
-            _lesson(curriculum, lesson, by_lesson.get(lesson.slug, []))
-            for lesson in curriculum.lessons
-            if lesson.readable
-        ],
-        "cards": [card.to_dict() for card in cards],
+        "lessons": [],
+        "cards": [],
     }
+
+
+@dataclass
+class _Part:
+    """Consecutive items of one array (a lesson, or one lesson's cards) as cards.json text."""
+
+    array: str
+    first: int  # the index of its first item in the array
+    key: str | None
+    text: str
+    items: list[Any] | None = None  # made this build: validated before their text is cached
+
+
+class Rendered:
+    """cards.json's text, with what is left to validate: the envelope and the items whose text
+    did not come from the cache (only validated items are ever cached)."""
+
+    def __init__(self, text: str, empty: dict[str, Any], made: list[_Part], store: BlobCache):
+        self.text, self.envelope, self.made, self.store = text, empty, made, store
+
+    def require_valid(self) -> None:
+        """ExportError unless the document matches the schema; then the new parts are cached."""
+        found = [
+            (_pointer(e.absolute_path), e.message) for e in schema.errors(self.envelope, "export")
+        ]
+        for part in self.made:
+            validator = _item_validator(part.array)
+            for offset, item in enumerate(part.items or []):
+                for error in validator.iter_errors(item):
+                    where = [part.array, part.first + offset, *error.absolute_path]
+                    found.append((_pointer(where), error.message))
+        if found:
+            where, message = min(found)
+            raise ExportError(f"cards.json does not match its schema at /{where}: {message}")
+        for part in self.made:
+            if part.key:
+                self.store.put(part.key, part.text.encode("utf-8", "surrogatepass"))
+
+
+def render(
+    curriculum: Curriculum, cards: list[Card], epoch: int | None, store: BlobCache
+) -> Rendered | None:
+    """cards.json as `dumps(document(...))` writes it, each lesson's entry and each lesson's
+    cards taken from `store` when their inputs are those of an earlier build (None when the
+    schema's arrays cannot be validated apart: then use `document`)."""
+    if not _splittable():
+        return None
+    empty = envelope(curriculum, cards, epoch)
+    tail = '\n  "lessons": [],\n  "cards": []\n}\n'
+    head = dumps(empty)
+    if not head.endswith(tail) or list(empty)[-2:] != list(ITEMS):
+        return None
+    by_lesson: dict[str, list[str]] = {}
+    for card in cards:
+        by_lesson.setdefault(card.lesson, []).append(card.id)
+    lessons = [lesson for lesson in curriculum.lessons if lesson.readable]
+    parts = [
+        _part(
+            store,
+            "lessons",
+            index,
+            (lesson, by_lesson.get(lesson.slug, []), curriculum.relative(lesson.path)),
+            lambda lesson=lesson: [_lesson(curriculum, lesson, by_lesson.get(lesson.slug, []))],
+        )
+        for index, lesson in enumerate(lessons)
+    ]
+    first = 0
+    for run in _runs(cards):
+        parts.append(
+            _part(store, "cards", first, tuple(run), lambda run=run: [c.to_dict() for c in run])
+        )
+        first += len(run)
+    arrays = {name: [p.text for p in parts if p.array == name] for name in ITEMS}
+    body = ",\n".join(f'  "{name}": ' + _array(arrays[name]) for name in ITEMS)
+    text = head[: -len(tail)] + "\n" + body + "\n}\n"
+    return Rendered(text, empty, [p for p in parts if p.items is not None], store)
+
+
+def _runs(cards: list[Card]) -> list[list[Card]]:
+    """The cards split where the lesson changes (they come lesson by lesson)."""
+    runs: list[list[Card]] = []
+    for card in cards:
+        if runs and runs[-1][0].lesson == card.lesson:
+            runs[-1].append(card)
+        else:
+            runs.append([card])
+    return runs
+
+
+def _part(store: BlobCache, array: str, first: int, inputs: Any, make: Any) -> _Part:
+    key = inputs_key("cards.json", FORMAT, VERSION, array, inputs)
+    cached = store.get(key) if key else None
+    if cached is not None:
+        try:
+            return _Part(array, first, key, cached.decode("utf-8", "surrogatepass"))
+        except UnicodeDecodeError:
+            pass
+    items = make()
+    return _Part(array, first, key, ",\n".join(_item_text(item) for item in items), items)
+
+
+def _item_text(item: Any) -> str:
+    """An item as `dumps` writes it inside a top-level array: indented two levels."""
+    return "    " + json.dumps(item, indent=2, ensure_ascii=False, allow_nan=False).replace(
+        "\n", "\n    "
+    )
+
+
+def _array(texts: list[str]) -> str:
+    texts = [t for t in texts if t]
+    return "[\n" + ",\n".join(texts) + "\n  ]" if texts else "[]"
 
 
 def timestamp(epoch: int | None) -> str | None:
@@ -91,8 +211,13 @@ def write(data: dict[str, Any], folder: Path, memo: Path | None = None) -> Path:
 
 def write_unchecked(data: dict[str, Any], folder: Path) -> Path:
     """Write `data` to `folder/cards.json`; the caller validates it before publishing it."""
+    return write_text(dumps(data), folder)
+
+
+def write_text(text: str, folder: Path) -> Path:
+    """Write cards.json's text (`dumps` or `render`) to `folder/cards.json`."""
     target = folder / FILE_NAME
-    target.write_text(dumps(data), encoding="utf-8", newline="\n")
+    target.write_text(text, encoding="utf-8", newline="\n")
     return target
 
 

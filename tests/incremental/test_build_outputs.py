@@ -116,16 +116,14 @@ def test_a_document_breaking_the_schema_is_reported_by_either_build(
     course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With two jobs cards.json is validated in a second process: still nothing is published."""
-    from pipeline import export_json
+    from pipeline.card import Card
 
-    made = export_json.document
+    made = Card.to_dict
 
-    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        data = made(*args, **kwargs)
-        data["cards"][0]["kind"] = 42
-        return data
+    def broken(card: Card) -> dict[str, Any]:
+        return {**made(card), "kind": 42}
 
-    monkeypatch.setattr(export_json, "document", broken)
+    monkeypatch.setattr(Card, "to_dict", broken)
     results = []
     for jobs in (1, 2):
         output = tmp_path / f"dist{jobs}"

@@ -74,3 +74,42 @@ def test_the_memo_remembers_this_builds_items_only(
     smaller = {**document, "cards": document["cards"][:1]}
     export_json.validate(smaller, memo)
     assert len(export_json._load_memo(memo)) < before
+
+
+def test_rendered_text_is_the_documents_text_from_cache_or_not(
+    course: Path, tmp_path: Path
+) -> None:
+    from pipeline.lesson_cache import BlobCache
+
+    checked = check(course)
+    expected = export_json.dumps(export_json.document(checked.curriculum, checked.cards, 7))
+    store = BlobCache(tmp_path / "json")
+    first = export_json.render(checked.curriculum, checked.cards, 7, store)
+    assert first is not None and first.text == expected and first.made
+    first.require_valid()
+    again = export_json.render(checked.curriculum, checked.cards, 7, store)
+    assert again is not None and again.text == expected and not again.made  # all cached
+    lesson = sorted(p for p in course.rglob("*.md") if p.name != "README.md")[3]
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("# ", "# Edited ", 1))
+    edited = check(course)
+    third = export_json.render(edited.curriculum, edited.cards, 7, store)
+    assert third is not None and 0 < len(third.made) <= 2  # its entry and its cards
+    assert third.text == export_json.dumps(export_json.document(edited.curriculum, edited.cards, 7))
+
+
+def test_a_broken_card_is_reported_and_never_cached(
+    document: dict[str, Any], course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.card import Card
+    from pipeline.lesson_cache import BlobCache
+
+    made = Card.to_dict
+    monkeypatch.setattr(Card, "to_dict", lambda card: {**made(card), "gaps": "many"})
+    checked = check(course)
+    store = BlobCache(tmp_path / "json")
+    for _ in range(2):
+        rendered = export_json.render(checked.curriculum, checked.cards, 7, store)
+        assert rendered is not None
+        with pytest.raises(export_json.ExportError, match="at /cards/0/gaps"):
+            rendered.require_valid()
+    assert not (tmp_path / "json").exists()
