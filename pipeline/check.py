@@ -6,18 +6,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.context
-import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import diagnostics as diags
-from pipeline import targets
+from pipeline import pool, targets
 from pipeline.card import Card, make_cards
 from pipeline.course import Curriculum, read_curriculum
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -116,15 +112,5 @@ class LessonLoading:
     def _entries(self, paths: list[Path], keys: dict[int, str], todo: list[int]) -> Iterator[bytes]:
         """Each lesson's result as a cache entry (the key is "" when there is none)."""
         args = [paths[i] for i in todo], [keys.get(i, "") for i in todo]
-        jobs = min(self.jobs, os.cpu_count() or 1, len(todo) // _POOL_MINIMUM or 1)
-        if jobs <= 1:
-            return map(_read_and_check_entry, *args)
-        chunk = max(1, len(todo) // (jobs * 8))
-        with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
-            return iter(list(pool.map(_read_and_check_entry, *args, chunksize=chunk)))
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """fork where there is one: workers start at once, with the modules already imported."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        processes = pool.size(self.jobs, len(todo), _POOL_MINIMUM)
+        return pool.ordered_map(_read_and_check_entry, *args, processes=processes, pieces=len(todo))

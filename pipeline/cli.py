@@ -81,7 +81,8 @@ def run_check(args: argparse.Namespace) -> int:
             result = check(path, on_lesson, cache_dir=lessons, jobs=args.jobs)
             results.append(result)
             cache = ScenarioCache(verify.cache_dir(path, args.cache_dir))
-            found = [*result.diagnostics, *verify.Verifier(cache).verify_all(result.cards)]
+            verified = verify.Verifier(cache).verify_all(result.cards, args.jobs)
+            found = [*result.diagnostics, *verified]
             if args.strict:
                 found = diags.strict(found) + verify.unverified(result.cards)
             problems.extend(diags.ordered(found))

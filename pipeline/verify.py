@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import diagnostics as diags
+from pipeline import pool
 from pipeline import text as text_of
 from pipeline.card import FOOTNOTE, Card, CardAnswer, Scenario, Verification
 from pipeline.diagnostics import Diagnostic
@@ -99,8 +100,45 @@ class Verifier:
         card.verification = Verification(status, outcome.answer, message)
         return problems
 
-    def verify_all(self, cards: Iterable[Card]) -> list[Diagnostic]:
+    def verify_all(self, cards: Iterable[Card], jobs: int = 1) -> list[Diagnostic]:
+        """Judge every card; with `jobs` > 1 the scenarios no cache holds run in a pool first."""
+        cards = list(cards)
+        self.prefetch([card.oracle.text for card in cards if card.oracle is not None], jobs)
         return diags.ordered(p for card in cards for p in self.verify(card))
+
+    def prefetch(self, texts: list[str], jobs: int) -> None:
+        """Run the scenarios that are neither seen nor cached in `jobs` processes (each runs in a
+        fresh world, rule 6, so they are independent). One that raised is left for `outcome`
+        to run again in this process, so the error reaches its card."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if self.cache is not None:
+            todo = [t for t in todo if not self._remember(t, self.cache.get(t))]
+        processes = pool.size(jobs, len(todo), _POOL_MINIMUM)
+        if processes <= 1:
+            return  # `outcome` runs them one by one
+        results = pool.ordered_map(_run_or_none, todo, processes=processes, pieces=len(todo))
+        for text, outcome in zip(todo, results, strict=True):
+            if outcome is not None:
+                self.runs += 1
+                if self.cache:
+                    self.cache.put(text, outcome)
+                self._remember(text, outcome)
+
+    def _remember(self, text: str, outcome: Outcome | None) -> bool:
+        if outcome is not None:
+            self._seen[text] = outcome
+        return outcome is not None
+
+
+_POOL_MINIMUM = 16  # fewer scenarios than this run faster than a pool starts
+
+
+def _run_or_none(text: str) -> Outcome | None:
+    """In a worker: the outcome, or None when the oracle raised (a bug, reported per card)."""
+    try:
+        return run(text)
+    except Exception:
+        return None
 
 
 def _at(problem: Diagnostic, line: int) -> Diagnostic:
@@ -194,7 +232,7 @@ def verify_stage(ctx: BuildContext) -> None:
 
     assert ctx.checked is not None
     verifier = Verifier(ScenarioCache(cache_dir(ctx.source, ctx.cache_dir)))
-    problems = verifier.verify_all(ctx.checked.cards)
+    problems = verifier.verify_all(ctx.checked.cards, ctx.jobs)
     if ctx.strict:
         problems += unverified(ctx.checked.cards)
     ctx.diagnostics = diags.ordered([*ctx.diagnostics, *problems])

@@ -1,0 +1,39 @@
+"""Process pools for work that splits into independent pieces (lessons, scenarios).
+
+Results come back in the order the work went in, so a pooled run gives the serial result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def size(jobs: int, pieces: int, minimum: int) -> int:
+    """Processes worth starting: at most `jobs` and the CPUs, one per `minimum` pieces (a pool
+    costs more to start than a few pieces cost to do)."""
+    return max(1, min(jobs, os.cpu_count() or 1, pieces // minimum))
+
+
+def ordered_map(
+    work: Callable[..., Result], *items: Iterable[Item], processes: int, pieces: int
+) -> Iterator[Result]:
+    """`map(work, *items)` in `processes` processes (in this one when that is 1)."""
+    if processes <= 1:
+        return map(work, *items)
+    chunk = max(1, pieces // (processes * 8))
+    with ProcessPoolExecutor(processes, mp_context=context()) as pool:
+        return iter(list(pool.map(work, *items, chunksize=chunk)))
+
+
+def context() -> multiprocessing.context.BaseContext:
+    """fork where there is one: workers start at once, with the modules already imported."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
