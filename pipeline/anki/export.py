@@ -106,55 +106,101 @@ def _write(
     site_url: str | None,
     store: BlobCache,
 ) -> Path:
-    anki_decks = {d: genanki.Deck(d.id, d.name) for d in package.decks}
-    order, newest = 0, 0
-    for lesson, deck in package.lessons:
-        own = by_lesson.get(lesson.slug, [])
-        source = (lesson, own, deck, lesson_link(site_url, lesson.slug))
-        for note in _lesson_notes(source, media, times, store, order):
-            newest = max(newest, note.mtime)
-            anki_decks[deck].add_note(note)
-        order += len(own)
     target = folder / f"{package.file_stem}{SUFFIX}"
+    plan = _plan(package, by_lesson, times, site_url)
+    early = _early_key(package, plan, media.files)
+    data = store.get(early) if early else None
+    if data is not None:  # an unchanged course: its package without making a single note
+        write_atomically(target, data)
+        return target
+    anki_decks = {d: genanki.Deck(d.id, d.name) for d in package.decks}
+    newest = 0
+    for step in plan:
+        for note in _lesson_notes(step, media, times, store):
+            newest = max(newest, note.mtime)
+            anki_decks[step.source[2]].add_note(note)
     # the note types carry the newest time too, so a new design reaches learners
     stamp = max(newest, notetype.DESIGN_CHANGED)
     chosen = list(anki_decks.values())
     key = _package_key(chosen, media.files, stamp)
     data = store.get(key) if key else None
-    if data is not None:
+    if data is None:
+        write_package(target, chosen, media.files, stamp)
+        data = target.read_bytes()
+        if key:
+            store.put(key, data)
+    else:
         write_atomically(target, data)
-        return target
-    write_package(target, chosen, media.files, stamp)
-    if key:
-        store.put(key, target.read_bytes())
+    if early:
+        store.put(early, data)
     return target
 
 
-def _lesson_notes(
-    source: tuple[Lesson, list[Card], decks.Deck, str],
-    media: Media,
+@dataclass
+class _LessonPlan:
+    """One lesson of a package: what its notes are made from, and their numbers and times."""
+
+    source: tuple[Lesson, list[Card], decks.Deck, str]  # lesson, its cards, deck, link
+    order: int  # the number of the notes before it in the package
+    key: str | None  # of its note fields; None: made every time (it shows images)
+    times: list[int]  # each card's note time, images aside
+
+
+def _plan(
+    package: decks.Package,
+    by_lesson: dict[str, list[Card]],
     times: ChangeTimes,
-    store: BlobCache,
-    order: int,
+    site_url: str | None,
+) -> list[_LessonPlan]:
+    plan, order = [], 0
+    for lesson, deck in package.lessons:
+        own = by_lesson.get(lesson.slug, [])
+        source = (lesson, own, deck, lesson_link(site_url, lesson.slug))
+        key = None if _shows_images(own) else inputs_key("anki-notes", CACHE_FORMAT, *source)
+        stamps = [note_time(card, lesson, times) for card in own]
+        plan.append(_LessonPlan(source, order, key, stamps))
+        order += len(own)
+    return plan
+
+
+def _early_key(
+    package: decks.Package, plan: list[_LessonPlan], files: dict[str, Path]
+) -> str | None:
+    """A package key known before any note is made: each lesson's note-field key (the fields
+    are a function of it) with its numbers and times, the decks, the media and the stamp.
+    None when a lesson's notes show images (their fields depend on files outside the key)."""
+    if any(step.key is None for step in plan):
+        return None
+    images = _media_digests(files)
+    if images is None:
+        return None
+    stamp = max([notetype.DESIGN_CHANGED, *(t for step in plan for t in step.times)])
+    notes = [(step.key, step.order, step.source[2].id, step.times) for step in plan]
+    deck_names = [(d.id, d.name) for d in package.decks]
+    return inputs_key("apkg-early", CACHE_FORMAT, _versions(), deck_names, notes, images, stamp)
+
+
+def _lesson_notes(
+    step: _LessonPlan, media: Media, times: ChangeTimes, store: BlobCache
 ) -> list[Note]:
-    """The lesson's notes, numbered after `order`, each with its time.
+    """The lesson's notes, numbered after its order, each with its time.
 
     Fields and tags come from the cache when the lesson, its cards, its deck and link are
     those of an earlier build; notes that show local images are always made again, as their
     output depends on files the key does not cover.
     """
-    lesson, cards, deck, link = source
-    key = None if _shows_images(cards) else inputs_key("anki-notes", CACHE_FORMAT, *source)
+    lesson, cards, deck, link = step.source
+    key = step.key
     cached = _cached_fields(store.get(key) if key else None, len(cards))
     notes = []
     for number, card in enumerate(cards, start=1):
-        origin = NoteSource(card, lesson, deck.slugs, link, order + number)
+        origin = NoteSource(card, lesson, deck.slugs, link, step.order + number)
         images = _Images(media, lesson.path)
         if cached is None:
             note = make_note(origin, images)
         else:
             note = from_fields(origin, *cached[number - 1])
-        note.mtime = max([note_time(card, lesson, times), *map(times.of_file, images.used)])
+        note.mtime = max([step.times[number - 1], *map(times.of_file, images.used)])
         notes.append(note)
     if key and cached is None:
         store.put(key, pickle.dumps([(n.fields, n.tags) for n in notes], protocol=5))
@@ -190,14 +236,23 @@ def _package_key(chosen: list[genanki.Deck], files: dict[str, Path], stamp: int)
         )
         for d in chosen
     ]
+    images = _media_digests(files)
+    if images is None:
+        return None
+    return inputs_key("apkg", CACHE_FORMAT, _versions(), notes, images, stamp)
+
+
+def _media_digests(files: dict[str, Path]) -> list[tuple[str, str]] | None:
     try:
-        images = [
+        return [
             (name, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in files.items()
         ]
     except OSError:
         return None
-    versions = (metadata.version("genanki"), sqlite3.sqlite_version)
-    return inputs_key("apkg", CACHE_FORMAT, versions, notes, images, stamp)
+
+
+def _versions() -> tuple[str, str]:
+    return metadata.version("genanki"), sqlite3.sqlite_version
 
 
 @dataclass
