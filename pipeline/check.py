@@ -15,9 +15,18 @@ from pathlib import Path
 from pipeline import diagnostics as diags
 from pipeline import pool, targets
 from pipeline.card import Card, make_cards
-from pipeline.course import Curriculum, read_curriculum
+from pipeline.course import Curriculum, Read, read_curriculum, read_manifest_safely
 from pipeline.diagnostics import Diagnostic, internal_error
-from pipeline.lesson_cache import LessonCache, Loaded, entry_bytes, lesson_key
+from pipeline.input_limits import read_bounded
+from pipeline.lesson_cache import (
+    LessonCache,
+    Loaded,
+    Snapshot,
+    entry_bytes,
+    lesson_key,
+    manifest_key,
+)
+from pipeline.manifest import Manifest, parse_manifest
 from pipeline.reader import read_lesson
 from pipeline.rules import check_ids, check_lesson
 
@@ -58,7 +67,8 @@ def check(
     are read and checked in that many processes. Either way the result is the same.
     """
     load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
-    curriculum, problems = read_curriculum(path, on_lesson, load)
+    manifests = ManifestLoading(Snapshot(cache_dir / MANIFESTS if cache_dir else None))
+    curriculum, problems = read_curriculum(path, on_lesson, load, manifests)
     problems.extend(targets.check_curriculum(curriculum))
     cards = make_cards(curriculum)
     problems.extend(check_ids(cards))
@@ -114,3 +124,42 @@ class LessonLoading:
         args = [paths[i] for i in todo], [keys.get(i, "") for i in todo]
         processes = pool.size(self.jobs, len(todo), _POOL_MINIMUM)
         return pool.ordered_map(_read_and_check_entry, *args, processes=processes, pieces=len(todo))
+
+
+MANIFESTS = "manifests.snapshot"  # in the lesson cache: every manifest's parse, in one file
+
+
+@dataclass
+class ManifestLoading:
+    """The manifest reader `read_curriculum` calls: parsed manifests by their path and bytes
+    from one snapshot file (YAML parsing 550 manifests costs more than reading them)."""
+
+    snapshot: Snapshot
+
+    def __call__(self, paths: list[Path]) -> list[Read]:
+        found = [self._one(path) for path in paths]
+        self.snapshot.save()
+        return found
+
+    def _one(self, path: Path) -> Read:
+        if self.snapshot.file is None:
+            return read_manifest_safely(path)
+        try:
+            data = read_bounded(path)
+        except Exception:  # too large or unreadable: the reader says so; nothing to cache
+            return read_manifest_safely(path)
+        key = manifest_key(path, data)
+        entry = self.snapshot.get(key)
+        if entry is not None:
+            try:
+                stored_key, read = pickle.loads(entry)  # a fresh object: levels are set later
+                if stored_key == key and isinstance(read[0], Manifest | None):
+                    return read
+            except Exception:  # another pipeline's entry: parse again
+                pass
+        try:
+            read = parse_manifest(path, data)
+        except Exception as exc:  # a bug must not hide the other files' problems
+            return None, [internal_error(path, exc)]
+        self.snapshot.put(key, pickle.dumps((key, read), protocol=pickle.HIGHEST_PROTOCOL))
+        return read

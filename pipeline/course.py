@@ -83,8 +83,27 @@ def read_lessons(paths: list[Path]) -> Iterator[tuple[Lesson, list[Diagnostic]]]
     return map(read_lesson, paths)
 
 
+Read = tuple[Manifest | None, list[Diagnostic]]
+# Reads manifest files, in order (check.py's cache), each into its manifest and problems.
+ManifestReader = Callable[[list[Path]], Iterable[Read]]
+
+
+def read_manifests(paths: list[Path]) -> Iterator[Read]:
+    return map(read_manifest_safely, paths)
+
+
+def read_manifest_safely(path: Path) -> Read:
+    try:
+        return manifests.read_manifest(path)
+    except Exception as exc:  # a bug must not hide the other files' problems
+        return None, [internal_error(path, exc)]
+
+
 def read_curriculum(
-    root: Path, on_lesson: object = None, load: LessonLoader = read_lessons
+    root: Path,
+    on_lesson: object = None,
+    load: LessonLoader = read_lessons,
+    load_manifests: ManifestReader = read_manifests,
 ) -> tuple[Curriculum, list[Diagnostic]]:
     """Read every lesson and manifest under `root` (a folder or one lesson file)."""
     if not root.exists():
@@ -92,12 +111,19 @@ def read_curriculum(
     if root.is_file():
         [(lesson, problems)] = load([root])
         return Curriculum(root, unlisted=[lesson]), problems
-    return _TreeReader(root, on_lesson, load).read()
+    return _TreeReader(root, on_lesson, load, load_manifests).read()
 
 
 class _TreeReader:
-    def __init__(self, root: Path, on_lesson: object = None, load: LessonLoader = read_lessons):
+    def __init__(
+        self,
+        root: Path,
+        on_lesson: object = None,
+        load: LessonLoader = read_lessons,
+        load_manifests: ManifestReader = read_manifests,
+    ):
         self.root = root
+        self.load_manifests = load_manifests
         self.on_lesson = on_lesson if callable(on_lesson) else None
         self.load = load
         self.problems: list[Diagnostic] = []
@@ -111,11 +137,8 @@ class _TreeReader:
             self.problems.extend(problems)
             if self.on_lesson:
                 self.on_lesson(path)
-        for path in manifest_files:
-            try:
-                manifest, problems = manifests.read_manifest(path)
-            except Exception as exc:  # a bug must not hide the other files' problems
-                manifest, problems = None, [internal_error(path, exc)]
+        loaded = self.load_manifests(manifest_files)
+        for path, (manifest, problems) in zip(manifest_files, loaded, strict=True):
             self.problems.extend(problems)
             if manifest is not None:
                 self.manifests[path.parent] = manifest

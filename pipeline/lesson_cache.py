@@ -11,6 +11,7 @@ written atomically; one that cannot be read or unpickled or belongs to another k
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -53,6 +54,11 @@ def lesson_key(path: Path, data: bytes) -> str:
     digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+def manifest_key(path: Path, data: bytes) -> str:
+    """A manifest's entry: its path (its diagnostics name it) and bytes, with the pipeline's."""
+    return lesson_key(path, b"manifest\0" + data)
 
 
 class LessonCache:
@@ -149,10 +155,69 @@ class BlobCache:
 def inputs_key(*parts: object) -> str | None:
     """A digest of `parts` (pickled) with the pipeline's fingerprint; None if they cannot be
     pickled. Equal pickles mean equal inputs; unequal ones only cost a cache miss."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # No memo: a memo writes an object seen twice as a reference, so equal inputs that share
+    # objects differently (a lesson read by a worker or from the cache) gave different keys.
+    pickler.fast = True
     try:
-        data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
+        pickler.dump(parts)
+    except Exception:  # unpicklable, or a cycle (which needs the memo)
         return None
+    data = buffer.getvalue()
     digest = hashlib.sha256(pipeline_fingerprint().encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+class Snapshot:
+    """Many small entries in one file: one read per build instead of one per entry.
+
+    The file is the sha256 of its payload, then the payload (a pickled dict of key → bytes);
+    a damaged or foreign file counts as empty. `save` keeps only the entries this build used
+    (so it does not grow with every edit) and writes only when they changed, atomically.
+    """
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.hits = 0
+        self.misses = 0
+        self._stored = self._load() if file is not None else {}
+        self._used: dict[str, bytes] = {}
+
+    def _load(self) -> dict[str, bytes]:
+        assert self.file is not None
+        try:
+            stored = self.file.read_bytes()
+            check, payload = stored[:32], stored[32:]
+            if hashlib.sha256(payload).digest() != check:
+                return {}
+            found = pickle.loads(payload)
+        except Exception:  # missing, unreadable, damaged: every entry is made again
+            return {}
+        if not isinstance(found, dict):
+            return {}
+        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+    def get(self, key: str) -> bytes | None:
+        found = self._stored.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used[key] = found
+        return found
+
+    def put(self, key: str, data: bytes) -> None:
+        self._used[key] = data
+
+    def save(self) -> None:
+        if self.file is None or self._used == self._stored:
+            return
+        payload = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.file, hashlib.sha256(payload).digest() + payload)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self._stored = dict(self._used)

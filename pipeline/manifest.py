@@ -83,12 +83,20 @@ class Manifest:
 def read_manifest(path: Path) -> tuple[Manifest | None, list[Diagnostic]]:
     """Load a manifest's YAML; its level is decided later, from the folder layout."""
     try:
-        text = read_bounded(path).decode("utf-8")
+        data = read_bounded(path)
     except TooLarge as exc:
         return None, [error(path, 1, str(exc), "read-error")]
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        return None, [error(path, 1, f"cannot read the manifest: {reason}", "read-error")]
+    except OSError as exc:
+        return None, [error(path, 1, f"cannot read the manifest: {exc.strerror}", "read-error")]
+    return parse_manifest(path, data)
+
+
+def parse_manifest(path: Path, data: bytes) -> tuple[Manifest | None, list[Diagnostic]]:
+    """A manifest from its bytes (as `read_manifest` read them): the unit the cache keeps."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, [error(path, 1, "cannot read the manifest: not valid UTF-8", "read-error")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     document, problems = load_yaml(text, path)
     if problems:

@@ -6,6 +6,7 @@ means the lesson is read again: a clean result, never a stale one.
 
 from __future__ import annotations
 
+import io
 import pickle
 from pathlib import Path
 
@@ -18,8 +19,15 @@ from pipeline.lesson_cache import LessonCache, lesson_key
 
 
 def snapshot(checked: Checked) -> bytes:
-    """Everything check produced, as bytes: the tree, every lesson, card and diagnostic."""
-    return pickle.dumps((checked.curriculum, checked.cards, checked.diagnostics))
+    """Everything check produced, as bytes: the tree, every lesson, card and diagnostic.
+
+    Pickled without a memo, so only values count: a manifest from the snapshot shares no
+    strings with anything, one parsed afresh may (both are the same manifest)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer)
+    pickler.fast = True
+    pickler.dump((checked.curriculum, checked.cards, checked.diagnostics))
+    return buffer.getvalue()
 
 
 def lesson_files(course: Path) -> list[Path]:

@@ -1,0 +1,69 @@
+"""Parsed manifests come from one snapshot file, keyed by each manifest's path and bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pipeline.check as checking
+from pipeline.check import MANIFESTS, check
+
+
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The manifests parsed from here on (not taken from the snapshot)."""
+    parsed: list[Path] = []
+    real = checking.parse_manifest
+
+    def parse(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(checking, "parse_manifest", parse)
+    return parsed
+
+
+def outcome(course: Path, cache: Path | None) -> tuple[object, ...]:
+    found = check(course, cache_dir=cache)
+    tree = [(m.path, m.level, m.data, m.positions) for m in found.curriculum.manifests]
+    return found.diagnostics, tree, found.cards
+
+
+def test_unchanged_manifests_are_not_parsed_again(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    outcome(course, cache)
+    parsed = counted(monkeypatch)
+    assert outcome(course, cache) == outcome(course, None)  # no cache: `read_manifest`
+    assert parsed == []
+
+    workout = next(course.rglob("workout-01/README.md"))
+    text = workout.read_text(encoding="utf-8")
+    workout.write_text(text.replace("name: ", "name: Edited ", 1), encoding="utf-8")
+    assert outcome(course, cache) == outcome(course, None)
+    assert parsed == [workout]
+    parsed.clear()
+    outcome(course, cache)
+    assert parsed == []
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
+def test_a_damaged_snapshot_means_parsing_again(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    cache = tmp_path / "cache"
+    expected = outcome(course, None)
+    outcome(course, cache)
+    snapshot = cache / MANIFESTS
+    data = snapshot.read_bytes()
+    damaged = {
+        "flip": data[:-1] + bytes([data[-1] ^ 1]),
+        "truncate": data[: len(data) // 2],
+        "garbage": b"garbage",
+    }
+    snapshot.write_bytes(damaged[damage])
+    parsed = counted(monkeypatch)
+    assert outcome(course, cache) == expected
+    assert set(parsed) == set(course.rglob("README.md"))
+    assert snapshot.read_bytes() == data  # written again, whole
