@@ -27,7 +27,7 @@ from pipeline import export_json, swap, verify
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
-from pipeline.lesson_cache import BlobCache
+from pipeline.lesson_cache import Snapshot
 from pipeline.site import site_stage
 
 
@@ -75,6 +75,9 @@ def check_stage(ctx: BuildContext) -> None:
         raise BuildFailed
 
 
+JSON_SNAPSHOT = "cards.snapshot"  # in the lesson cache: cards.json's texts, lesson by lesson
+
+
 def json_stage(ctx: BuildContext) -> None:
     """cards.json: the course tree, the lessons and every card.
 
@@ -83,7 +86,8 @@ def json_stage(ctx: BuildContext) -> None:
     """
     checked = ctx.checked
     assert checked is not None
-    store = BlobCache(ctx.lesson_cache / "json" if ctx.lesson_cache else None)
+    # one file for all 10,000 texts: opening each costs more than reading them all
+    store = Snapshot(ctx.lesson_cache / JSON_SNAPSHOT if ctx.lesson_cache else None)
     rendered = export_json.render(checked.curriculum, checked.cards, ctx.epoch, store)
     if rendered is not None:
         text, require_valid = rendered.text, rendered.require_valid
