@@ -8,10 +8,12 @@ for Jinja to escape, so the templates never see anything a lesson could make act
 from __future__ import annotations
 
 import hashlib
+import pickle
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -19,6 +21,7 @@ from markupsafe import Markup
 from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.lesson import QUESTION_SECTIONS, REVISION, Lesson, Question
+from pipeline.lesson_cache import inputs_key
 from pipeline.manifest import Manifest
 from pipeline.site.footnotes import FootnoteLinker
 from pipeline.site.sanitise import clean, plain_text, safe_url
@@ -322,8 +325,56 @@ class PagePlan:
         return page
 
 
+class Store(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+    def put(self, key: str, data: bytes) -> None: ...
+
+
+@dataclass
+class RevisionCache:
+    """Each lesson's revision quizzes for the index, by the digest of what they show."""
+
+    store: Store
+    salt: str  # what else they depend on: the templates' libraries (the writer's design)
+
+    def quizzes(
+        self, lesson: Lesson, own: list[Card], href: str, make: Callable[[], list[Quiz]]
+    ) -> list[Quiz]:
+        key = (
+            None
+            if _shows_images(lesson, own)
+            else inputs_key("site-revision", REVISION_FORMAT, self.salt, lesson, own, href)
+        )
+        data = self.store.get(key) if key else None
+        if data is not None:
+            try:
+                found = pickle.loads(data)
+                if isinstance(found, list) and all(isinstance(q, Quiz) for q in found):
+                    return found
+            except Exception:  # the checksum passed, so only another pipeline wrote it
+                pass
+        made = make()
+        if key:
+            self.store.put(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
+
+
+REVISION_FORMAT = 1
+
+
+def _shows_images(lesson: Lesson, cards: list[Card]) -> bool:
+    fragments = [s.html for s in lesson.sections] + [n.html for n in lesson.footnotes]
+    for card in cards:
+        fragments += [card.html, *(a.html for a in card.answers)]
+        fragments.append(card.definition.html if card.definition else "")
+    return any("<img" in fragment for fragment in fragments)
+
+
 def plan(
-    curriculum: Curriculum, cards: list[Card], rewriter: Rewriter = _unchanged
+    curriculum: Curriculum,
+    cards: list[Card],
+    rewriter: Rewriter = _unchanged,
+    revisions: RevisionCache | None = None,
 ) -> tuple[IndexPage, list[PagePlan]]:
     """The index and a plan for each readable lesson's page, in course order."""
     by_lesson: dict[str, list[Card]] = {}
@@ -338,10 +389,17 @@ def plan(
         plans.append(made)
         tests = [c for c in own if c.section == REVISION]
         if tests:
-            titles = footnote_titles(footnotes(lesson, own))
-            linker = FootnoteLinker(titles, made.entry.href, anchors=False)
-            at_index = rewriter(lesson, "")
-            revision.extend(quiz(c, lesson, linker, at_index) for c in tests)
+
+            def make() -> list[Quiz]:
+                titles = footnote_titles(footnotes(lesson, own))
+                linker = FootnoteLinker(titles, made.entry.href, anchors=False)
+                at_index = rewriter(lesson, "")
+                return [quiz(c, lesson, linker, at_index) for c in tests]
+
+            if revisions is None:
+                revision.extend(make())
+            else:
+                revision.extend(revisions.quizzes(lesson, own, made.entry.href, make))
         return made.entry
 
     topics = []

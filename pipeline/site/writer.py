@@ -22,7 +22,15 @@ from pipeline.lesson import Lesson
 from pipeline.lesson_cache import BlobCache, inputs_key
 from pipeline.site import theme
 from pipeline.site.media import Media
-from pipeline.site.pages import LESSONS, IndexPage, LessonPage, PagePlan, Rewrite, plan
+from pipeline.site.pages import (
+    LESSONS,
+    IndexPage,
+    LessonPage,
+    PagePlan,
+    RevisionCache,
+    Rewrite,
+    plan,
+)
 
 SITE = "site"
 ASSETS = "assets"
@@ -73,13 +81,14 @@ def write_site(
     def images(lesson: Lesson, root: str) -> Rewrite:
         return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
-    index, plans = plan(curriculum, cards, images)
+    store = BlobCache(cache_dir)
+    revisions = RevisionCache(store, _design()) if cache_dir else None
+    index, plans = plan(curriculum, cards, images, revisions)
     env = environment()
     stylesheets = [name for name, _ in theme.stylesheets()]
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
     common["site"] = SiteInfo(index.title)
-    store = BlobCache(cache_dir)
     if plans:
         (folder / LESSONS).mkdir(parents=True, exist_ok=True)
     for made in plans:
