@@ -234,7 +234,24 @@ def _each_source(inv: Invocation, operands: list[str], headers: bool) -> Iterato
 @program("head")
 def head(inv: Invocation) -> int:
     long = {"lines=": "n", "bytes=": "c", "quiet": "q", "silent": "q", "verbose": "v"}
-    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:], "-"), "n:c:qv", long)
+    return _slice_each(inv, "n:c:qv", long, "-", _head_of)
+
+
+@program("tail")
+def tail(inv: Invocation) -> int:
+    long = {"lines=": "n", "bytes=": "c", "quiet": "q", "verbose": "v", "follow": "f"}
+    return _slice_each(inv, "n:c:qvfF", long, "-+", _tail_of)
+
+
+def _slice_each(
+    inv: Invocation,
+    short: str,
+    long: dict[str, str],
+    signs: str,
+    emit: Callable[[Invocation, Source, _Slice], None],
+) -> int:
+    """head and tail: parse the options, then `emit` the wanted part of each input."""
+    opts, operands = getopt(inv, _numeric_shortcut(inv.argv[1:], signs), short, long)
     wanted = _slice_options(inv, opts, len(operands))
     if wanted is None:
         return 1
@@ -243,7 +260,9 @@ def head(inv: Invocation) -> int:
         if isinstance(source, int):
             status = source
         else:
-            _head_of(inv, source, wanted)
+            emit(inv, source, wanted)
+    if wanted.follow:
+        inv.shell.shared.long_running = True  # `tail -f` never ends: a detached container stays up
     return status
 
 
@@ -274,32 +293,17 @@ def _first_lines(source: Source, count: int) -> bytes:
     return bytes(out)
 
 
-@program("tail")
-def tail(inv: Invocation) -> int:
-    long = {"lines=": "n", "bytes=": "c", "quiet": "q", "verbose": "v", "follow": "f"}
-    args = _numeric_shortcut(inv.argv[1:], "-+")
-    opts, operands = getopt(inv, args, "n:c:qvfF", long)
-    wanted = _slice_options(inv, opts, len(operands))
-    if wanted is None:
-        return 1
-    status = 0
-    for source in _each_source(inv, operands, wanted.headers):
-        if isinstance(source, int):
-            status = source
-            continue
-        if source.endless:
-            if wanted.follow:
-                continue
-            source.read_all()
-        data = source.as_content()
-        if wanted.mode == "c":
-            start = wanted.count - 1 if wanted.sign == "+" else data.size - wanted.count
-            inv.stdout.write_content(data.slice(max(0, start)))
-        else:
-            inv.stdout.write(_tail_lines(data, wanted.sign, wanted.count))
-    if wanted.follow:
-        inv.shell.shared.long_running = True  # `tail -f` never ends: a detached container stays up
-    return status
+def _tail_of(inv: Invocation, source: Source, wanted: _Slice) -> None:
+    if source.endless:
+        if wanted.follow:
+            return
+        source.read_all()
+    data = source.as_content()
+    if wanted.mode == "c":
+        start = wanted.count - 1 if wanted.sign == "+" else data.size - wanted.count
+        inv.stdout.write_content(data.slice(max(0, start)))
+    else:
+        inv.stdout.write(_tail_lines(data, wanted.sign, wanted.count))
 
 
 def _tail_lines(data, sign: str, count: int) -> bytes:  # noqa: ANN001 - a Content
