@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 SPECIAL = frozenset("*?[]\\")
-CLASSES = {
+CLASSES = {  # POSIX `[:name:]` classes in the C locale, as ranges inside `[...]`
     "alpha": "a-zA-Z",
     "digit": "0-9",
     "alnum": "a-zA-Z0-9",

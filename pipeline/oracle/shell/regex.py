@@ -10,20 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-CLASSES = {
-    "alpha": "a-zA-Z",
-    "digit": "0-9",
-    "alnum": "a-zA-Z0-9",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v",
-    "blank": " \\t",
-    "punct": "!-/:-@\\[-`{-~",
-    "xdigit": "0-9A-Fa-f",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "print": " -~",
-    "graph": "!-~",
-}
+from pipeline.oracle.shell.pattern import CLASSES  # POSIX classes, as character ranges
 
 
 class RegexError(Exception):
