@@ -70,16 +70,18 @@ class Verifier:
     _seen: dict[str, Outcome] = field(default_factory=dict)  # the same text twice runs once
 
     def outcome(self, text: str) -> Outcome:
-        if text in self._seen:
-            return self._seen[text]
-        outcome = self.cache.get(text) if self.cache else None
-        if outcome is None:
-            self.runs += 1
-            outcome = run(text)
-            if self.cache:
-                self.cache.put(text, outcome)
-        self._seen[text] = outcome
-        return outcome
+        known = self._known(text)
+        if known is None:
+            self._ran(text, run(text))
+        return self._seen[text]
+
+    def _known(self, text: str) -> Outcome | None:
+        """The outcome seen before or cached (then remembered); None if it must run."""
+        if text not in self._seen and self.cache:
+            cached = self.cache.get(text)
+            if cached is not None:
+                self._seen[text] = cached
+        return self._seen.get(text)
 
     def verify(self, card: Card) -> list[Diagnostic]:
         """Judge one question card; fills in `card.verification`."""
@@ -110,24 +112,21 @@ class Verifier:
         """Run the scenarios that are neither seen nor cached in `jobs` processes (each runs in a
         fresh world, rule 6, so they are independent). One that raised is left for `outcome`
         to run again in this process, so the error reaches its card."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if self.cache is not None:
-            todo = [t for t in todo if not self._remember(t, self.cache.get(t))]
+        todo = [text for text in dict.fromkeys(texts) if self._known(text) is None]
         processes = pool.size(jobs, len(todo), _POOL_MINIMUM)
         if processes <= 1:
             return  # `outcome` runs them one by one
         results = pool.ordered_map(_run_or_none, todo, processes=processes, pieces=len(todo))
         for text, outcome in zip(todo, results, strict=True):
             if outcome is not None:
-                self.runs += 1
-                if self.cache:
-                    self.cache.put(text, outcome)
-                self._remember(text, outcome)
+                self._ran(text, outcome)
 
-    def _remember(self, text: str, outcome: Outcome | None) -> bool:
-        if outcome is not None:
-            self._seen[text] = outcome
-        return outcome is not None
+    def _ran(self, text: str, outcome: Outcome) -> None:
+        """A scenario that really ran: counted, cached and remembered."""
+        self.runs += 1
+        if self.cache:
+            self.cache.put(text, outcome)
+        self._seen[text] = outcome
 
 
 _POOL_MINIMUM = 16  # fewer scenarios than this run faster than a pool starts
