@@ -9,7 +9,6 @@ into one more package named after the folder read.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from pipeline.course import Course, Curriculum, Topic
 from pipeline.lesson import Lesson
 from pipeline.manifest import Manifest
+from pipeline.text import plain
 
 SEPARATOR = "::"
 _ID_BASE = 1 << 31  # above the ids Anki gives its own first decks
@@ -67,8 +67,7 @@ def display(name: str | None, slug: str) -> str:
 
 def plain_title(lesson: Lesson) -> str:
     """The title as text (`# Run `docker`` gives `Run docker`), as the site shows it."""
-    rendered = re.sub(r"<[^>]+>", "", lesson.title_html) if lesson.title_html else lesson.title
-    return html.unescape(rendered or "")
+    return plain(lesson.title_html or lesson.title or "")
 
 
 def _named(manifest: Manifest | None, slug: str) -> str:

@@ -7,11 +7,11 @@ highlighter adds), so even a renderer bug cannot put a script or an event handle
 
 from __future__ import annotations
 
-import html
-import re
 from urllib.parse import urlsplit
 
 import nh3
+
+from pipeline.text import fold, plain
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -30,7 +30,6 @@ _ATTRIBUTES = {
 }
 # What the renderer and the highlighter produce; a lesson cannot add tags, so this is a backstop.
 _DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "noscript"}
-_TAG_PATTERN = re.compile(r"<[^>]*>")
 
 
 def clean(fragment: str) -> str:
@@ -58,5 +57,4 @@ def safe_url(url: str) -> str | None:
 
 def plain_text(fragment: str) -> str:
     """The text a reader sees in an HTML fragment, whitespace folded."""
-    text = html.unescape(_TAG_PATTERN.sub("", fragment))
-    return " ".join(text.split())
+    return fold(plain(fragment))
