@@ -19,8 +19,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.atomic_file import write_atomically
 from pipeline.diagnostics import Diagnostic
-from pipeline.lesson_cache import pipeline_fingerprint, write_atomically
+from pipeline.lesson_cache import pipeline_fingerprint
 from pipeline.scenario_cache import oracle_fingerprint, project_root
 
 ENVIRONMENT = ("PIPELINE_SITE_URL", "SOURCE_DATE_EPOCH")  # read by stages besides the options

@@ -19,11 +19,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from pipeline import schema
+from pipeline.atomic_file import write_atomically
 from pipeline.card import Card
 from pipeline.course import Course, Curriculum, Topic, Workout
 from pipeline.front_matter import json_safe
 from pipeline.lesson import QUESTION_SECTIONS, Lesson
-from pipeline.lesson_cache import BlobCache, Snapshot, inputs_key, write_atomically
+from pipeline.lesson_cache import BlobCache, Snapshot, inputs_key
 from pipeline.manifest import Manifest
 
 FILE_NAME = "cards.json"

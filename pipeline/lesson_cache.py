@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__ as PIPELINE_VERSION
+from pipeline.atomic_file import write_atomically
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import Lesson
 
@@ -97,17 +96,6 @@ class LessonCache:
 
 def entry_bytes(key: str, loaded: Loaded) -> bytes:
     return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class BlobCache:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__ as PIPELINE_VERSION
+from pipeline.atomic_file import write_atomically
 from pipeline.oracle import __version__ as ORACLE_VERSION
 
 CACHE_DIR = Path(".cache") / "oracle"
@@ -149,19 +148,9 @@ class ScenarioCache:
         key = cache_key(scenario)
         target = self.path(key)
         entry = {"key": key, "outcome": outcome.to_json()}
+        text = json.dumps(entry, ensure_ascii=False, indent=1) + "\n"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, json.dumps(entry, ensure_ascii=False, indent=1) + "\n")
+            write_atomically(target, text.encode("utf-8"))
         except OSError:
             self.write_errors += 1
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -26,11 +26,12 @@ from pipeline.anki.changes import ChangeTimes
 from pipeline.anki.media import Media
 from pipeline.anki.note import TAG_KEYS, Note, NoteSource, from_fields, lesson_link, make_note
 from pipeline.anki.package import write_package
+from pipeline.atomic_file import write_atomically
 from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import FOOTNOTES, Lesson
-from pipeline.lesson_cache import BlobCache, inputs_key, write_atomically
+from pipeline.lesson_cache import BlobCache, inputs_key
 
 if TYPE_CHECKING:
     from pipeline.build import BuildContext
