@@ -8,26 +8,20 @@ the Markdown source would make `my_app` and `myapp` the same answer.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from html import unescape
 
 _SPACES = re.compile(r"\s+")
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+# Our renderer escapes `<`, `>` and `&` in text and attribute values, so every `<` opens a tag and
+# a pattern finds them; an HTML parser gives the same text ten times slower, on a hot path.
+_TAG = re.compile(r"<[^>]*>")
 
 
 def plain(html: str) -> str:
-    """The text of an HTML fragment, tags dropped and entities decoded, white space as is."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    """The text of an HTML fragment the pipeline rendered: tags dropped, references decoded,
+    white space as is."""
+    return unescape(_TAG.sub("", html))
 
 
 def fold(text: str) -> str:
