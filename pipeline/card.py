@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from pipeline.course import Curriculum
 from pipeline.lesson import FOOTNOTES, Lesson
-from pipeline.markdown import render_inline
 
 Status = Literal["unverified", "verified", "failing"]
 FOOTNOTE = "footnote"
@@ -73,11 +72,14 @@ class Card:
     verification: Verification = field(default_factory=Verification)
     path: Path = field(default=Path(), compare=False, repr=False)  # the file, for diagnostics
     id_line: int = field(default=0, compare=False, repr=False)  # where an `id` comment gives it
+    # What the card was made from besides its verification (the lesson's digest, the source
+    # path and the card's place), when known: output caches key on it instead of the card.
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The card as in cards.json (schemas/card.schema.json)."""
         data = asdict(self)
-        del data["path"], data["id_line"]
+        del data["path"], data["id_line"], data["origin"]
         order = ["id", "kind", "lesson", "section", "source", "headline", "text", "html", "gaps"]
         rest = ["answers", "definition", "oracle", "verification"]
         return {key: data[key] for key in order + rest}
@@ -121,12 +123,15 @@ def lesson_cards(lesson: Lesson, source_path: str) -> list[Card]:
                 section=FOOTNOTES,
                 source=Source(source_path, note.line),
                 text=note.title,
-                html=render_inline(note.title),
+                html=note.title_html,
                 definition=Definition(note.text, note.html),
                 path=lesson.path,
                 id_line=note.ids[0][1] if note.ids else note.line,
             )
         )
+    if lesson.digest is not None:
+        for number, card in enumerate(cards):
+            card.origin = f"{lesson.digest}\0{source_path}\0{number}"
     return cards
 
 

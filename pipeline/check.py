@@ -117,6 +117,8 @@ class LessonLoading:
             key, results[index] = pickle.loads(entry)
             if self.cache is not None and index in keys:
                 self.cache.put(key, entry)
+        for index, key in keys.items():
+            results[index][0].digest = key
         return [results[i] for i in range(len(paths))]
 
     def _entries(self, paths: list[Path], keys: dict[int, str], todo: list[int]) -> Iterator[bytes]:

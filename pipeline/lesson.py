@@ -121,6 +121,7 @@ class Footnote:
     html: str
     line: int  # the `[N: Title]` label's line
     ids: list[tuple[str, int]] = field(default_factory=list)
+    title_html: str = ""
 
     @property
     def id(self) -> str | None:
@@ -174,6 +175,9 @@ class Lesson:
     front_matter_data: Any = None  # the YAML as loaded, before any check (may not be a mapping)
     metadata_ok: bool = True  # False when the front matter YAML could not be loaded
     readable: bool = True  # False when the file could not be read or decoded
+    # The lesson cache's key for the file (its path, bytes and the pipeline's fingerprint), of
+    # which this lesson is a function: output caches key on it instead of the whole lesson.
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def title(self) -> str | None:

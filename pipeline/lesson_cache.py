@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.atomic_file import write_atomically
+from pipeline.card import Card
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import Lesson
 
@@ -140,11 +141,24 @@ class BlobCache:
             pass  # a cache that cannot be written only costs time
 
 
+class _KeyPickler(pickle.Pickler):
+    """Pickles a lesson or card with a known origin as that origin: it is a function of it
+    (a card also of its verification, which a later stage sets), and far shorter to write."""
+
+    def persistent_id(self, obj: object) -> object:
+        kind = type(obj)
+        if kind is Lesson and obj.digest is not None:  # type: ignore[attr-defined]
+            return ("lesson", obj.digest)  # type: ignore[attr-defined]
+        if kind is Card and obj.origin is not None:  # type: ignore[attr-defined]
+            return ("card", obj.origin, obj.verification)  # type: ignore[attr-defined]
+        return None
+
+
 def inputs_key(*parts: object) -> str | None:
     """A digest of `parts` (pickled) with the pipeline's fingerprint; None if they cannot be
     pickled. Equal pickles mean equal inputs; unequal ones only cost a cache miss."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _KeyPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     # No memo: a memo writes an object seen twice as a reference, so equal inputs that share
     # objects differently (a lesson read by a worker or from the cache) gave different keys.
     pickler.fast = True

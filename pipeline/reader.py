@@ -390,6 +390,7 @@ class _Body:
         for footnote, tokens, pieces in notes:
             footnote.text = "\n\n".join(pieces).strip()
             footnote.html = markdown.render(tokens)
+            footnote.title_html = markdown.render_inline(footnote.title)
             self.lesson.footnotes.append(footnote)
         markdown.parse_inline(section.tokens)
         result = self.new_section(section, self.join(section.tokens), self.footnotes_html(notes))
@@ -415,7 +416,7 @@ class _Body:
     def footnotes_html(self, notes: list[Any]) -> str:
         items = [
             f'<li id="footnote-{footnote.number}" value="{footnote.number}">'
-            f'<p class="footnote-title">{markdown.render_inline(footnote.title)}</p>\n'
+            f'<p class="footnote-title">{footnote.title_html}</p>\n'
             f"{footnote.html}</li>\n"
             for footnote, _, _ in notes
         ]

@@ -6,6 +6,7 @@ means the lesson is read again: a clean result, never a stale one.
 
 from __future__ import annotations
 
+import copy
 import io
 import pickle
 from pathlib import Path
@@ -22,11 +23,19 @@ def snapshot(checked: Checked) -> bytes:
     """Everything check produced, as bytes: the tree, every lesson, card and diagnostic.
 
     Pickled without a memo, so only values count: a manifest from the snapshot shares no
-    strings with anything, one parsed afresh may (both are the same manifest)."""
+    strings with anything, one parsed afresh may (both are the same manifest).
+    The origins the lesson cache gives lessons and cards (`digest`, `origin`) are left out:
+    only a cached read knows them.
+    """
+    curriculum, cards = copy.deepcopy((checked.curriculum, checked.cards))
+    for lesson in curriculum.lessons:
+        lesson.digest = None
+    for card in cards:
+        card.origin = None
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer)
     pickler.fast = True
-    pickler.dump((checked.curriculum, checked.cards, checked.diagnostics))
+    pickler.dump((curriculum, cards, checked.diagnostics))
     return buffer.getvalue()
 
 
