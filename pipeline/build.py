@@ -28,6 +28,7 @@ from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
 from pipeline.lesson_cache import Snapshot
+from pipeline.reuse import Reuse
 from pipeline.site import site_stage
 
 
@@ -50,6 +51,7 @@ class BuildContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # names of the files and folders produced
     pending: list[_Background] = field(default_factory=list)  # stages running in a child
+    reuse: Reuse = field(default_factory=Reuse)  # the previous build's files, by their keys
     position: int = 0  # the stage running, as its index
 
 
@@ -131,32 +133,28 @@ def build(
     With a `lesson_cache`, a build whose inputs and outputs are as the last successful build
     left them (see build_stamp) writes nothing and reports what that build reported.
     """
+    ctx = BuildContext(source, output, Path(), strict, epoch, on_lesson, cache_dir)
+    ctx.lesson_cache, ctx.jobs = lesson_cache, jobs
     stamp_file, inputs = None, ""
     if lesson_cache is not None and stages is None:
         stamp_file = stamps.stamp_path(lesson_cache, output)
         inputs = stamps.inputs_digest(source, (strict, epoch, str(output.resolve()), str(source)))
-        skipped = _unchanged(stamp_file, inputs, output)
-        if skipped is not None:
-            return skipped
-    ctx = BuildContext(source, output, Path(), strict, epoch, on_lesson, cache_dir)
-    ctx.lesson_cache, ctx.jobs = lesson_cache, jobs
+        stamp = stamps.load(stamp_file)
+        if stamp is not None and stamps.tree_digest(output, stamp.names) == stamp.outputs:
+            if stamp.inputs == inputs:  # nothing changed: keep the outputs
+                written = [output / name for name in stamp.names]
+                return BuildResult(
+                    True, stamp.diagnostics, written, None, stamp.summary, skipped=True
+                )
+            ctx.reuse = Reuse(output, stamp.keys)  # intact: its unchanged files can be linked
     result = _run(ctx, STAGES if stages is None else stages)
     if stamp_file is not None and result.ok and result.summary is not None:
         names = [path.name for path in result.written]
         outputs = stamps.tree_digest(output, names)
-        stamp = stamps.Stamp(inputs, outputs, names, result.diagnostics, result.summary)
+        summary, keys = result.summary, ctx.reuse.keys
+        stamp = stamps.Stamp(inputs, outputs, names, result.diagnostics, summary, keys)
         stamps.save(stamp_file, stamp)
     return result
-
-
-def _unchanged(stamp_file: Path, inputs: str, output: Path) -> BuildResult | None:
-    stamp = stamps.load(stamp_file)
-    if stamp is None or stamp.inputs != inputs:
-        return None
-    if stamps.tree_digest(output, stamp.names) != stamp.outputs:
-        return None
-    written = [output / name for name in stamp.names]
-    return BuildResult(True, stamp.diagnostics, written, None, stamp.summary, skipped=True)
 
 
 def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
@@ -234,7 +232,8 @@ class _Background:
         self.done = True
         if not data:
             raise RuntimeError(f"the process of {self.stage.__name__} ended without a result")
-        failed, written, found = pickle.loads(data)
+        failed, written, found, keys = pickle.loads(data)
+        ctx.reuse.keys.update(keys)
         known = set(ctx.diagnostics)
         new = [d for d in found if d not in known]
         ctx.diagnostics = diags.ordered([*ctx.diagnostics, *new])
@@ -267,7 +266,7 @@ def _outcome(stage: Stage, ctx: BuildContext) -> bytes:
     except Exception as exc:  # a bug: reported as the serial build would report it
         ctx.diagnostics = [*ctx.diagnostics, internal_error(ctx.source, exc)]
         failed = True
-    return pickle.dumps((failed, ctx.written[before:], ctx.diagnostics))
+    return pickle.dumps((failed, ctx.written[before:], ctx.diagnostics, ctx.reuse.keys))
 
 
 def publish(staging: Path, output: Path, names: list[str]) -> list[Path]:

@@ -34,6 +34,7 @@ class Stamp:
     names: list[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # published files' keys (see reuse)
 
 
 def stamp_path(cache: Path, output: Path) -> Path:
@@ -101,7 +102,9 @@ def load(path: Path) -> Stamp | None:
         stamp = pickle.loads(path.read_bytes())
     except Exception:  # missing or corrupt: build
         return None
-    return stamp if isinstance(stamp, Stamp) else None
+    if not isinstance(stamp, Stamp) or not isinstance(getattr(stamp, "keys", None), dict):
+        return None  # another version's stamp
+    return stamp
 
 
 def save(path: Path, stamp: Stamp) -> None:

@@ -32,6 +32,7 @@ from pipeline.course import Curriculum
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import FOOTNOTES, Lesson
 from pipeline.lesson_cache import BlobCache, inputs_key
+from pipeline.reuse import Reuse
 
 if TYPE_CHECKING:
     from pipeline.build import BuildContext
@@ -55,7 +56,9 @@ def anki_stage(ctx: BuildContext) -> None:
     site = os.environ.get(SITE_URL, "").strip() or None
     cache = ctx.lesson_cache / "anki" if ctx.lesson_cache else None
     checked = ctx.checked
-    result = export(checked.curriculum, checked.cards, ctx.staging, ctx.epoch, site, cache)
+    result = export(
+        checked.curriculum, checked.cards, ctx.staging, ctx.epoch, site, cache, ctx.reuse
+    )
     found = diags.strict(result.diagnostics) if ctx.strict else result.diagnostics
     ctx.diagnostics = diags.ordered([*ctx.diagnostics, *found])
     if diags.has_errors(found):
@@ -70,11 +73,13 @@ def export(
     epoch: int | None = None,
     site_url: str | None = None,
     cache_dir: Path | None = None,
+    reuse: Reuse | None = None,
 ) -> Exported:
     """Write every package into `folder`; nothing is written when an image is bad.
 
     With `cache_dir`, a lesson's note fields and a whole package whose inputs are those of
-    an earlier build come from the cache: the same bytes, without rendering or SQLite.
+    an earlier build come from the cache: the same bytes, without rendering or SQLite. With
+    `reuse`, such a package is linked from the previous build's output instead.
     """
     packages = decks.packages(curriculum)
     media = {id(p): Media(p.folder) for p in packages}
@@ -92,7 +97,7 @@ def export(
     times.prepare(lesson.path for package in packages for lesson, _ in package.lessons)
     store = BlobCache(cache_dir)
     files = [
-        _write(package, media[id(package)], by_lesson, times, folder, site_url, store)
+        _write(package, media[id(package)], by_lesson, times, folder, site_url, store, reuse)
         for package in packages
     ]
     return Exported(files, problems)
@@ -106,10 +111,13 @@ def _write(
     folder: Path,
     site_url: str | None,
     store: BlobCache,
+    reuse: Reuse | None,
 ) -> Path:
     target = folder / f"{package.file_stem}{SUFFIX}"
     plan = _plan(package, by_lesson, times, site_url)
     early = _early_key(package, plan, media.files)
+    if reuse is not None and reuse.link(target.name, early, target):
+        return target
     data = store.get(early) if early else None
     if data is not None:  # an unchanged course: its package without making a single note
         write_atomically(target, data)

@@ -19,5 +19,6 @@ def site_stage(ctx: BuildContext) -> None:
     """`site/`: the study pages, from the checked course and its cards."""
     assert ctx.checked is not None
     pages = ctx.lesson_cache / "site" if ctx.lesson_cache else None
-    write_site(ctx.checked.curriculum, ctx.checked.cards, ctx.staging / SITE, pages)
+    checked = ctx.checked
+    write_site(checked.curriculum, checked.cards, ctx.staging / SITE, pages, ctx.reuse.under(SITE))
     ctx.written.append(SITE)

@@ -20,6 +20,7 @@ from pipeline.card import Card
 from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
 from pipeline.lesson_cache import BlobCache, inputs_key
+from pipeline.reuse import Reuse
 from pipeline.site import theme
 from pipeline.site.media import Media
 from pipeline.site.pages import (
@@ -65,15 +66,21 @@ class SiteInfo:
 
 
 def write_site(
-    curriculum: Curriculum, cards: list[Card], folder: Path, cache_dir: Path | None = None
+    curriculum: Curriculum,
+    cards: list[Card],
+    folder: Path,
+    cache_dir: Path | None = None,
+    reuse: Reuse | None = None,
 ) -> Path:
     """Write the whole site into `folder` (created); returns it.
 
     With `cache_dir`, a lesson page whose inputs (the lesson, its cards, its trail and
     neighbours, the site's title, the pipeline, templates and assets) are those of a page
     rendered before is copied from the cache instead of made again. Pages that show local
-    images are always made: their output depends on files the key does not cover.
+    images are always made: their output depends on files the key does not cover. With
+    `reuse`, a page of the previous build with the same key is linked rather than written.
     """
+    reuse = reuse or Reuse()
     folder.mkdir(parents=True, exist_ok=True)
     base = curriculum.root if curriculum.root.is_dir() else curriculum.root.parent
     media = Media(base, folder)
@@ -92,8 +99,11 @@ def write_site(
     if plans:
         (folder / LESSONS).mkdir(parents=True, exist_ok=True)
     for made in plans:
-        target = folder / LESSONS / f"{made.entry.slug}.html"  # the href is this, URL-quoted
+        relative = f"{LESSONS}/{made.entry.slug}.html"  # the href is this, URL-quoted
+        target = folder / relative
         key = page_key(made, common)
+        if reuse.link(relative, key, target):
+            continue
         data = store.get(key) if key else None
         if data is None:
             data = render_lesson(env, made.build(images), common).encode("utf-8")
