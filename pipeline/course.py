@@ -7,6 +7,7 @@ or a folder with no manifest at all (the seeds), is a set of lessons outside any
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,7 @@ def read_lessons(paths: list[Path]) -> Iterator[tuple[Lesson, list[Diagnostic]]]
 Read = tuple[Manifest | None, list[Diagnostic]]
 # Reads manifest files, in order (check.py's cache), each into its manifest and problems.
 ManifestReader = Callable[[list[Path]], Iterable[Read]]
+ManifestValidator = Callable[[Manifest], list[Diagnostic]]  # once its level is known
 
 
 def read_manifests(paths: list[Path]) -> Iterator[Read]:
@@ -104,6 +106,7 @@ def read_curriculum(
     on_lesson: object = None,
     load: LessonLoader = read_lessons,
     load_manifests: ManifestReader = read_manifests,
+    validate_manifest: ManifestValidator = manifests.validate,
 ) -> tuple[Curriculum, list[Diagnostic]]:
     """Read every lesson and manifest under `root` (a folder or one lesson file)."""
     if not root.exists():
@@ -111,7 +114,7 @@ def read_curriculum(
     if root.is_file():
         [(lesson, problems)] = load([root])
         return Curriculum(root, unlisted=[lesson]), problems
-    return _TreeReader(root, on_lesson, load, load_manifests).read()
+    return _TreeReader(root, on_lesson, load, load_manifests, validate_manifest).read()
 
 
 class _TreeReader:
@@ -121,9 +124,11 @@ class _TreeReader:
         on_lesson: object = None,
         load: LessonLoader = read_lessons,
         load_manifests: ManifestReader = read_manifests,
+        validate_manifest: ManifestValidator = manifests.validate,
     ):
         self.root = root
         self.load_manifests = load_manifests
+        self.validate_manifest = validate_manifest
         self.on_lesson = on_lesson if callable(on_lesson) else None
         self.load = load
         self.problems: list[Diagnostic] = []
@@ -144,7 +149,7 @@ class _TreeReader:
                 self.manifests[path.parent] = manifest
         self.decide_levels()
         for manifest in self.manifests.values():
-            self.problems.extend(manifests.validate(manifest))
+            self.problems.extend(self.validate_manifest(manifest))
 
         curriculum = Curriculum(self.root, manifests=list(self.manifests.values()))
         placed = self.build_tree(curriculum)
@@ -278,14 +283,14 @@ class _TreeReader:
 def _discover(root: Path) -> tuple[list[Path], list[Path]]:
     """Lesson files and manifests under `root`, skipping hidden folders and node_modules."""
     lessons, found = [], []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if any(part.startswith(".") or part == "node_modules" for part in relative):
-            continue
-        if not path.is_file():
-            continue
-        if path.name == MANIFEST:
-            found.append(path)
-        elif path.suffix == LESSON_SUFFIX:
-            lessons.append(path)
-    return lessons, found
+    for folder, dirs, files in os.walk(root):  # as rglob: links to folders are not followed
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.startswith(".") or not os.path.isfile(path):  # a broken link: no file
+                continue
+            if name == MANIFEST:
+                found.append(Path(path))
+            elif name.endswith(LESSON_SUFFIX):
+                lessons.append(Path(path))
+    return sorted(lessons), sorted(found)

@@ -56,9 +56,12 @@ def lesson_folders(curriculum: Curriculum) -> Iterator[tuple[Lesson, Path]]:
 def check_curriculum(curriculum: Curriculum) -> list[Diagnostic]:
     """Every lesson's targets; not cached with the lesson, as it depends on the file system."""
     problems = []
+    resolved: dict[Path, Path] = {}  # a course's folder, resolved once for all its lessons
     for lesson, folder in lesson_folders(curriculum):
+        if folder not in resolved:
+            resolved[folder] = folder.resolve()
         try:
-            problems.extend(check_targets(lesson, folder))
+            problems.extend(check_targets(lesson, resolved[folder]))
         except Exception as exc:  # a bug here must not hide the other lessons
             problems.append(internal_error(lesson.path, exc))
     return problems
@@ -68,7 +71,7 @@ def check_targets(lesson: Lesson, folder: Path) -> list[Diagnostic]:
     """Every unsafe or escaping link and image of the lesson (front matter links included)."""
     if not lesson.readable:
         return []
-    course = folder.resolve()
+    course = folder.resolve()  # at once when it is resolved already
     places = [(t.kind, t.url, t.line, t.col) for t in lesson.targets]
     places += [("link", link.url, link.line, 1) for link in lesson.links]
     problems = []

@@ -67,3 +67,41 @@ def test_a_damaged_snapshot_means_parsing_again(
     assert outcome(course, cache) == expected
     assert set(parsed) == set(course.rglob("README.md"))
     assert snapshot.read_bytes() == data  # written again, whole
+
+
+def validated(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str | None]]:
+    """The manifests validated against the schema from here on, with their level."""
+    seen: list[tuple[Path, str | None]] = []
+    real = checking.validate_manifest
+
+    def validate(manifest):  # type: ignore[no-untyped-def]
+        seen.append((manifest.path, manifest.level))
+        return real(manifest)
+
+    monkeypatch.setattr(checking, "validate_manifest", validate)
+    return seen
+
+
+def test_schema_diagnostics_come_from_the_snapshot_by_level(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    workout = next(course.rglob("workout-01/README.md"))
+    text = workout.read_text(encoding="utf-8")
+    workout.write_text(text.replace("name: Workout 1", 'name: ""'), encoding="utf-8")
+    extra = course / "extra"  # no key decides its level: the layout does
+    extra.mkdir()
+    (extra / "README.md").write_text("name: Extra\n", encoding="utf-8")
+    lesson = next(course.rglob("lesson-*.md"))
+    (extra / "lesson-extra.md").write_bytes(lesson.read_bytes())
+    expected = outcome(course, None)
+    assert any(d.rule == "manifest-schema" and d.path == str(workout) for d in expected[0])
+    outcome(course, cache)
+    seen = validated(monkeypatch)
+    assert outcome(course, cache) == expected  # the errors too, from the snapshot
+    assert seen == []
+
+    (extra / "lesson-extra.md").unlink()  # same bytes, another level: validated again
+    assert outcome(course, cache) == outcome(course, None)
+    levels = [level for path, level in seen if path == extra / "README.md"]
+    assert levels and levels[0] != "workout"
