@@ -47,9 +47,11 @@ class Package:
     folder: Path  # images must live inside it
     decks: list[Deck] = field(default_factory=list)
     lessons: list[tuple[Lesson, Deck]] = field(default_factory=list)
+    known: set[Deck] = field(default_factory=set, repr=False)  # `decks`, to look up at once
 
     def add(self, deck: Deck) -> Deck:
-        if deck not in self.decks:
+        if deck not in self.known:
+            self.known.add(deck)
             self.decks.append(deck)
         return deck
 

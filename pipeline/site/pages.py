@@ -166,7 +166,7 @@ class IndexPage:
     description: str | None
     topics: list[TopicNode]
     unlisted: list[LessonEntry]
-    revision: list[Quiz]  # what "test me" draws from, from the whole course
+    revision: list[str]  # what "test me" draws from, from the whole course: quizzes' HTML
 
     @property
     def lessons(self) -> list[LessonEntry]:
@@ -332,34 +332,37 @@ class Store(Protocol):
 
 @dataclass
 class RevisionCache:
-    """Each lesson's revision quizzes for the index, by the digest of what they show."""
+    """Each lesson's revision quizzes for the index, rendered, by the digest of what they
+    show; without a store, every lesson's are made."""
 
-    store: Store
-    salt: str  # what else they depend on: the templates' libraries (the writer's design)
+    render: Callable[[Quiz], str]  # a quiz as the index shows it
+    store: Store | None = None
+    salt: str = ""  # what else they depend on: the templates and their libraries
 
     def quizzes(
         self, lesson: Lesson, own: list[Card], href: str, make: Callable[[], list[Quiz]]
-    ) -> list[Quiz]:
+    ) -> list[str]:
         key = (
             None
-            if _shows_images(lesson, own)
+            if self.store is None or _shows_images(lesson, own)
             else inputs_key("site-revision", REVISION_FORMAT, self.salt, lesson, own, href)
         )
-        data = self.store.get(key) if key else None
+        data = self.store.get(key) if self.store is not None and key else None
         if data is not None:
             try:
                 found = pickle.loads(data)
-                if isinstance(found, list) and all(isinstance(q, Quiz) for q in found):
-                    return found
+                if isinstance(found, list) and all(isinstance(q, str) for q in found):
+                    return [Markup(q) for q in found]  # rendered by the template: safe
             except Exception:  # the checksum passed, so only another pipeline wrote it
                 pass
-        made = make()
-        if key:
-            self.store.put(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        made = [self.render(q) for q in make()]
+        if self.store is not None and key:
+            plain = [str(q) for q in made]
+            self.store.put(key, pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
         return made
 
 
-REVISION_FORMAT = 1
+REVISION_FORMAT = 2
 
 
 def _shows_images(lesson: Lesson, cards: list[Card]) -> bool:
@@ -373,15 +376,15 @@ def _shows_images(lesson: Lesson, cards: list[Card]) -> bool:
 def plan(
     curriculum: Curriculum,
     cards: list[Card],
+    revisions: RevisionCache,
     rewriter: Rewriter = _unchanged,
-    revisions: RevisionCache | None = None,
 ) -> tuple[IndexPage, list[PagePlan]]:
     """The index and a plan for each readable lesson's page, in course order."""
     by_lesson: dict[str, list[Card]] = {}
     for card in cards:
         by_lesson.setdefault(card.lesson, []).append(card)
     plans: list[PagePlan] = []
-    revision: list[Quiz] = []  # what "test me" draws from, its footnote links to the lesson
+    revision: list[str] = []  # what "test me" draws from, its footnote links to the lesson
 
     def page(lesson: Lesson, trail: list[str]) -> LessonEntry:
         own = by_lesson.get(lesson.slug, [])
@@ -396,10 +399,7 @@ def plan(
                 at_index = rewriter(lesson, "")
                 return [quiz(c, lesson, linker, at_index) for c in tests]
 
-            if revisions is None:
-                revision.extend(make())
-            else:
-                revision.extend(revisions.quizzes(lesson, own, made.entry.href, make))
+            revision.extend(revisions.quizzes(lesson, own, made.entry.href, make))
         return made.entry
 
     topics = []
@@ -424,11 +424,3 @@ def plan(
     description = topics[0].description if len(topics) == 1 else None
     index = IndexPage(title, description, topics, unlisted, revision)
     return index, plans
-
-
-def pages(
-    curriculum: Curriculum, cards: list[Card], rewriter: Rewriter = _unchanged
-) -> tuple[IndexPage, list[LessonPage]]:
-    """The index and one page per readable lesson, in course order."""
-    index, plans = plan(curriculum, cards, rewriter)
-    return index, [made.build(rewriter) for made in plans]

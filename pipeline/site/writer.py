@@ -9,6 +9,7 @@ something slipped past the sanitiser, an inline script or event handler would no
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
@@ -19,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from pipeline.card import Card
 from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
-from pipeline.lesson_cache import BlobCache, inputs_key
+from pipeline.lesson_cache import BlobCache, Snapshot, inputs_key
 from pipeline.reuse import Reuse
 from pipeline.site import theme
 from pipeline.site.media import Media
@@ -28,6 +29,7 @@ from pipeline.site.pages import (
     IndexPage,
     LessonPage,
     PagePlan,
+    Quiz,
     RevisionCache,
     Rewrite,
     plan,
@@ -40,6 +42,7 @@ SCRIPTS = ["progress.js", "quiz.js"]
 INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
 PAGE_FORMAT = 1  # part of a cached page's key
+REVISIONS = "revisions.snapshot"  # in the site's cache: the index's quizzes, lesson by lesson
 _LIBRARIES = ("jinja2", "markupsafe")  # the pipeline's fingerprint has the others
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -89,19 +92,24 @@ def write_site(
         return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
     store = BlobCache(cache_dir)
-    revisions = RevisionCache(store, _design()) if cache_dir else None
-    index, plans = plan(curriculum, cards, images, revisions)
     env = environment()
+    # one file for every lesson's quizzes: reading 4,000 small ones cost more than rendering
+    snapshot = Snapshot(cache_dir / REVISIONS) if cache_dir else None
+    revisions = RevisionCache(index_quiz(env), snapshot, _design())
+    index, plans = plan(curriculum, cards, revisions, images)
+    if snapshot is not None:
+        snapshot.save()
     stylesheets = [name for name, _ in theme.stylesheets()]
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
     common["site"] = SiteInfo(index.title)
     if plans:
         (folder / LESSONS).mkdir(parents=True, exist_ok=True)
+    shared = inputs_key("site-pages", _design(), sorted(common.items()))  # once, not per page
     for made in plans:
         relative = f"{LESSONS}/{made.entry.slug}.html"  # the href is this, URL-quoted
         target = folder / relative
-        key = page_key(made, common)
+        key = page_key(made, shared)
         if reuse.link(relative, key, target):
             continue
         data = store.get(key) if key else None
@@ -114,12 +122,18 @@ def write_site(
     return folder
 
 
-def page_key(made: PagePlan, common: dict[str, object]) -> str | None:
-    """The digest of everything a lesson page shows; None when it must be made every time."""
-    key = inputs_key("site-page", PAGE_FORMAT, _design(), made, sorted(common.items()))
-    if key is None or _shows_images(made):
+def index_quiz(env: Environment) -> Callable[[Quiz], str]:
+    """A revision quiz as the index's "test me" shows it."""
+    macro = env.get_template("quiz.html.j2").module.quiz  # type: ignore[attr-defined]
+    return lambda quiz: macro(quiz, heading=3, from_lesson=True, hidden=True)
+
+
+def page_key(made: PagePlan, shared: str | None) -> str | None:
+    """The digest of everything a lesson page shows (`shared`: what every page shows of the
+    site, with the design); None when it must be made every time."""
+    if shared is None or _shows_images(made):
         return None
-    return key
+    return inputs_key("site-page", PAGE_FORMAT, shared, made)
 
 
 def _shows_images(made: PagePlan) -> bool:
