@@ -22,19 +22,12 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from pipeline.oracle.scenario import (
-    Command,
-    CommandResult,
-    ScenarioSyntaxError,
-    World,
-    parse_scenario,
-    run_command,
-    run_scenario,
-)
-from pipeline.oracle.shell.lexer import ShellSyntaxError
-from pipeline.oracle.shell.parser import heredoc_delimiters, parse
+# The oracle is imported where a command needs it: every other command (a build) starts
+# without loading it, which took a quarter of a second.
+if TYPE_CHECKING:
+    from pipeline.oracle.scenario import CommandResult, World
 
 SUMMARY = "run an oracle scenario file and print its transcript, or open a prompt"
 PROMPT = "$ "
@@ -81,6 +74,8 @@ def new_world() -> World:
 
 def transcript(text: str, out: TextIO) -> int:
     """Run a whole scenario in a fresh world, printing each command and its output."""
+    from pipeline.oracle.scenario import ScenarioSyntaxError, parse_scenario, run_scenario
+
     try:
         parse_scenario(text)
     except ScenarioSyntaxError as exc:
@@ -118,6 +113,8 @@ def interactive(source: TextIO, out: TextIO, echo: bool = False) -> int:
 
     `echo` repeats each line read after its prompt, so a piped session reads like a terminal.
     """
+    from pipeline.oracle.scenario import Command, run_command
+
     world = new_world()
     read = _terminal_reader() if source.isatty() and out.isatty() else _reader(source, out, echo)
     status = 0
@@ -197,6 +194,9 @@ def _terminal_reader() -> Reader:
 
 def needs_more(text: str) -> bool:
     """Is `text` a command cut short: a trailing `\\`, an open here-document, an open construct?"""
+    from pipeline.oracle.shell.lexer import ShellSyntaxError
+    from pipeline.oracle.shell.parser import parse
+
     trailing = len(text) - len(text.rstrip("\\"))
     if trailing % 2 == 1:
         return True
@@ -213,6 +213,8 @@ def needs_more(text: str) -> bool:
 
 def _open_heredoc(text: str) -> bool:
     """Does a here-document opened in `text` still wait for its delimiter line?"""
+    from pipeline.oracle.shell.parser import heredoc_delimiters
+
     lines = text.split("\n")
     index = 0
     while index < len(lines):

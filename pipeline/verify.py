@@ -23,12 +23,11 @@ from pipeline import pool
 from pipeline import text as text_of
 from pipeline.card import FOOTNOTE, Card, CardAnswer, Scenario, Verification
 from pipeline.diagnostics import Diagnostic
-from pipeline.oracle.scenario import ScenarioSyntaxError, World, run_scenario
-from pipeline.oracle.world import new_world
 from pipeline.scenario_cache import FailedCommand, Outcome, ScenarioCache, default_cache_dir
 
 if TYPE_CHECKING:
     from pipeline.build import BuildContext
+    from pipeline.oracle.scenario import World
 
 MISMATCH = "oracle-mismatch"
 DISTRACTOR = "oracle-distractor"
@@ -39,6 +38,8 @@ _SHOWN = 300  # characters of standard error a one-line diagnostic quotes
 
 def _new_world() -> World:
     """A fresh world whose host shell has `docker` (rule 6: nothing is shared between runs)."""
+    from pipeline.oracle.world import new_world  # loaded when a scenario runs, not at start
+
     return new_world()
 
 
@@ -47,6 +48,8 @@ def _new_world() -> World:
 
 def run(text: str) -> Outcome:
     """Run one scenario in a fresh world; line numbers count from its first line."""
+    from pipeline.oracle.scenario import ScenarioSyntaxError, run_scenario
+
     try:
         result = run_scenario(text, _new_world(), first_line=1)
     except ScenarioSyntaxError as exc:
