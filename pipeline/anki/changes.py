@@ -92,6 +92,10 @@ class ChangeTimes:
             committed.append(self.fallback(path))
         return max(committed)
 
+    def knows_lines(self, path: Path) -> bool:
+        """Does git know when each line changed (else every line has the fallback time)?"""
+        return self._blame(path) is not None
+
     def of_file(self, path: Path) -> int:
         """The file's last commit time if git has it unchanged, else the fallback."""
         if path not in self._files:

@@ -166,7 +166,7 @@ def _plan(
         own = by_lesson.get(lesson.slug, [])
         source = (lesson, own, deck, lesson_link(site_url, lesson.slug))
         key = None if _shows_images(own) else inputs_key("anki-notes", CACHE_FORMAT, *source)
-        stamps = [note_time(card, lesson, times) for card in own]
+        stamps = note_times(own, lesson, times)
         plan.append(_LessonPlan(source, order, key, stamps))
         order += len(own)
     return plan
@@ -278,9 +278,11 @@ class _Images:
         return html
 
 
-def note_time(card: Card, lesson: Lesson, times: ChangeTimes) -> int:
-    """When the lines a note is made of last changed."""
-    return times.of_lines(lesson.path, note_lines(card, lesson))
+def note_times(cards: list[Card], lesson: Lesson, times: ChangeTimes) -> list[int]:
+    """For each card, when the lines its note is made of last changed."""
+    if not times.knows_lines(lesson.path):  # outside git: every note has the file's time
+        return [times.fallback(lesson.path)] * len(cards)
+    return [times.of_lines(lesson.path, note_lines(card, lesson)) for card in cards]
 
 
 def note_lines(card: Card, lesson: Lesson) -> list[tuple[int, int]]:
