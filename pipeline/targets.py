@@ -67,11 +67,11 @@ def check_curriculum(curriculum: Curriculum) -> list[Diagnostic]:
     return problems
 
 
-def check_targets(lesson: Lesson, folder: Path) -> list[Diagnostic]:
-    """Every unsafe or escaping link and image of the lesson (front matter links included)."""
+def check_targets(lesson: Lesson, course: Path) -> list[Diagnostic]:
+    """Every unsafe or escaping link and image of the lesson (front matter links included);
+    `course` is the resolved folder they must stay in."""
     if not lesson.readable:
         return []
-    course = folder.resolve()  # at once when it is resolved already
     places = [(t.kind, t.url, t.line, t.col) for t in lesson.targets]
     places += [("link", link.url, link.line, 1) for link in lesson.links]
     problems = []
