@@ -69,7 +69,8 @@ class Curriculum:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the folder read (POSIX), as written into the exports."""
-        base = self.root if self.root.is_dir() else self.root.parent
+        # a lesson file read on its own is the root: it is relative to its folder (no stat)
+        base = self.root.parent if path == self.root else self.root
         try:
             return path.relative_to(base).as_posix()
         except ValueError:
