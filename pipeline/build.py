@@ -10,6 +10,7 @@ oracle's verification, the Anki deck, the site) slot into `STAGES`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import re
@@ -213,7 +214,12 @@ class _Background:
     @classmethod
     def start(cls, stage: Stage, ctx: BuildContext) -> _Background:
         read, write = os.pipe()
+        # The child's collector leaves what it inherits alone: scanning it would copy every
+        # page of this process's heap into the child (copy-on-write) and take seconds.
+        gc.freeze()
         pid = os.fork()
+        if pid != 0:
+            gc.unfreeze()
         if pid == 0:  # the child: run the stage, report, leave without running any clean-up
             try:
                 os.close(read)
