@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import struct
 import sys
+import zlib
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -175,31 +177,53 @@ def inputs_key(*parts: object) -> str | None:
 class Snapshot:
     """Many small entries in one file: one read per build instead of one per entry.
 
-    The file is the sha256 of its payload, then the payload (a pickled dict of key → bytes);
-    a damaged or foreign file counts as empty. `save` keeps only the entries this build used
-    (so it does not grow with every edit) and writes only when they changed, atomically.
+    The file is a run of records, each its length, the CRC-32 of its payload and the payload
+    (a pickled key and bytes); reading stops at the first damaged or cut-off record, so a
+    damaged file only loses entries. A build that adds a few entries appends them (rewriting
+    40 MB of cards.json texts for one edited lesson cost more than making them); the file is
+    rewritten with only the entries this build used when it was damaged or when at least half
+    of it is entries no build uses any more, so it does not grow with every edit.
     """
+
+    _HEAD = struct.Struct("<II")  # payload length, its CRC-32
 
     def __init__(self, file: Path | None) -> None:
         self.file = file
         self.hits = 0
         self.misses = 0
+        self._size = 0  # the file's bytes, its damaged tail included
+        self._whole = 0  # the bytes of its sound records
         self._stored = self._load() if file is not None else {}
         self._used: dict[str, bytes] = {}
 
     def _load(self) -> dict[str, bytes]:
         assert self.file is not None
         try:
-            stored = self.file.read_bytes()
-            check, payload = stored[:32], stored[32:]
-            if hashlib.sha256(payload).digest() != check:
-                return {}
-            found = pickle.loads(payload)
-        except Exception:  # missing, unreadable, damaged: every entry is made again
+            data = self.file.read_bytes()
+        except OSError:  # missing or unreadable: every entry is made again
             return {}
-        if not isinstance(found, dict):
-            return {}
-        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, bytes)}
+        self._size = len(data)
+        found: dict[str, bytes] = {}
+        offset, head = 0, self._HEAD
+        while offset + head.size <= len(data):
+            length, check = head.unpack_from(data, offset)
+            payload = data[offset + head.size : offset + head.size + length]
+            if len(payload) < length or zlib.crc32(payload) != check:
+                break
+            try:
+                key, value = pickle.loads(payload)
+            except Exception:  # sound bytes that are no entry: another program's file
+                break
+            if not isinstance(key, str) or not isinstance(value, bytes):
+                break
+            found[key] = value
+            offset += head.size + length
+        self._whole = offset
+        return found
+
+    def stored_keys(self) -> list[str]:
+        """The keys of the entries read from the file."""
+        return list(self._stored)
 
     def get(self, key: str) -> bytes | None:
         found = self._stored.get(key)
@@ -214,12 +238,32 @@ class Snapshot:
         self._used[key] = data
 
     def save(self) -> None:
-        if self.file is None or self._used == self._stored:
+        if self.file is None:
             return
-        payload = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        added = {k: v for k, v in self._used.items() if self._stored.get(k) != v}
+        unused = sum(len(v) for k, v in self._stored.items() if k not in self._used)
+        damaged = self._whole != self._size
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, hashlib.sha256(payload).digest() + payload)
+            if damaged or (self._stored and unused * 2 >= self._whole):
+                data = self._records(self._used)
+                write_atomically(self.file, data)
+                self._stored, self._size = dict(self._used), 0
+            elif added:
+                data = self._records(added)
+                with self.file.open("ab") as stream:  # a cut-off record is ignored when read
+                    stream.write(data)
+                self._stored.update(added)
+            else:
+                return
         except OSError:
-            pass  # a cache that cannot be written only costs time
-        self._stored = dict(self._used)
+            return  # a cache that cannot be written only costs time
+        self._size += len(data)
+        self._whole = self._size
+
+    def _records(self, entries: dict[str, bytes]) -> bytes:
+        parts = []
+        for key, value in entries.items():
+            payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            parts += [self._HEAD.pack(len(payload), zlib.crc32(payload)), payload]
+        return b"".join(parts)

@@ -65,7 +65,11 @@ def test_a_damaged_snapshot_means_parsing_again(
     snapshot.write_bytes(damaged[damage])
     parsed = counted(monkeypatch)
     assert outcome(course, cache) == expected
-    assert set(parsed) == set(course.rglob("README.md"))
+    everything = set(course.rglob("README.md"))
+    if damage == "garbage":
+        assert set(parsed) == everything
+    else:  # the records before the damage are sound: only what follows is made again
+        assert set(parsed) < everything
     assert snapshot.read_bytes() == data  # written again, whole
 
 
