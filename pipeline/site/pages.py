@@ -144,6 +144,7 @@ class WorkoutNode:
     name: str
     description: str | None
     lessons: list[LessonEntry]
+    lessons_html: str = ""  # the list of `lessons` as the index shows it (the writer's)
 
 
 @dataclass
@@ -318,6 +319,7 @@ class PagePlan:
     entry: LessonEntry
     previous: LessonEntry | None = None
     next: LessonEntry | None = None
+    shows_images: bool = False  # then made every time: files outside any key change it
 
     def build(self, rewriter: Rewriter = _unchanged) -> LessonPage:
         page = lesson_page(self.lesson, self.cards, self.trail, rewriter(self.lesson, "../"))
@@ -339,14 +341,10 @@ class RevisionCache:
     store: Store | None = None
     salt: str = ""  # what else they depend on: the templates and their libraries
 
-    def quizzes(
-        self, lesson: Lesson, own: list[Card], href: str, make: Callable[[], list[Quiz]]
-    ) -> list[str]:
-        key = (
-            None
-            if self.store is None or _shows_images(lesson, own)
-            else inputs_key("site-revision", REVISION_FORMAT, self.salt, lesson, own, href)
-        )
+    def quizzes(self, made: PagePlan, make: Callable[[], list[Quiz]]) -> list[str]:
+        shown = (made.lesson, made.cards, made.entry.href)
+        cacheable = self.store is not None and not made.shows_images
+        key = inputs_key("site-revision", REVISION_FORMAT, self.salt, *shown) if cacheable else None
         data = self.store.get(key) if self.store is not None and key else None
         if data is not None:
             try:
@@ -355,17 +353,18 @@ class RevisionCache:
                     return [Markup(q) for q in found]  # rendered by the template: safe
             except Exception:  # the checksum passed, so only another pipeline wrote it
                 pass
-        made = [self.render(q) for q in make()]
+        rendered = [self.render(q) for q in make()]
         if self.store is not None and key:
-            plain = [str(q) for q in made]
+            plain = [str(q) for q in rendered]
             self.store.put(key, pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
-        return made
+        return rendered
 
 
 REVISION_FORMAT = 2
 
 
-def _shows_images(lesson: Lesson, cards: list[Card]) -> bool:
+def shows_images(lesson: Lesson, cards: list[Card]) -> bool:
+    """Does the lesson's page or a quiz of it show a local image?"""
     fragments = [s.html for s in lesson.sections] + [n.html for n in lesson.footnotes]
     for card in cards:
         fragments += [card.html, *(a.html for a in card.answers)]
@@ -389,6 +388,7 @@ def plan(
     def page(lesson: Lesson, trail: list[str]) -> LessonEntry:
         own = by_lesson.get(lesson.slug, [])
         made = PagePlan(lesson, own, trail, entry(lesson, own))
+        made.shows_images = shows_images(lesson, own)
         plans.append(made)
         tests = [c for c in own if c.section == REVISION]
         if tests:
@@ -399,7 +399,7 @@ def plan(
                 at_index = rewriter(lesson, "")
                 return [quiz(c, lesson, linker, at_index) for c in tests]
 
-            revision.extend(revisions.quizzes(lesson, own, made.entry.href, make))
+            revision.extend(revisions.quizzes(made, make))
         return made.entry
 
     topics = []

@@ -16,6 +16,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from pipeline.card import Card
 from pipeline.course import Curriculum
@@ -42,7 +43,7 @@ SCRIPTS = ["progress.js", "quiz.js"]
 INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
 PAGE_FORMAT = 1  # part of a cached page's key
-REVISIONS = "revisions.snapshot"  # in the site's cache: the index's quizzes, lesson by lesson
+INDEX_PARTS = "index.snapshot"  # in the site's cache: revision quizzes, lesson lists
 _LIBRARIES = ("jinja2", "markupsafe")  # the pipeline's fingerprint has the others
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -93,10 +94,11 @@ def write_site(
 
     store = BlobCache(cache_dir)
     env = environment()
-    # one file for every lesson's quizzes: reading 4,000 small ones cost more than rendering
-    snapshot = Snapshot(cache_dir / REVISIONS) if cache_dir else None
+    # one file for the index's parts: reading 4,000 small ones cost more than rendering
+    snapshot = Snapshot(cache_dir / INDEX_PARTS) if cache_dir else None
     revisions = RevisionCache(index_quiz(env), snapshot, _design())
     index, plans = plan(curriculum, cards, revisions, images)
+    render_lesson_lists(env, index, snapshot)
     if snapshot is not None:
         snapshot.save()
     stylesheets = [name for name, _ in theme.stylesheets()]
@@ -128,20 +130,27 @@ def index_quiz(env: Environment) -> Callable[[Quiz], str]:
     return lambda quiz: macro(quiz, heading=3, from_lesson=True, hidden=True)
 
 
+def render_lesson_lists(env: Environment, index: IndexPage, store: Snapshot | None) -> None:
+    """Each workout's list of lessons, made again only when its entries changed."""
+    macro = env.get_template("lessons.html.j2").module.lessons_list  # type: ignore[attr-defined]
+    workouts = [w for topic in index.topics for course in topic.courses for w in course.workouts]
+    for workout in workouts:
+        key = inputs_key("site-lessons", _design(), workout.lessons) if store else None
+        found = store.get(key) if store is not None and key else None
+        if found is not None:
+            workout.lessons_html = Markup(found.decode("utf-8"))  # rendered by the template
+            continue
+        workout.lessons_html = macro(workout.lessons)
+        if store is not None and key:
+            store.put(key, str(workout.lessons_html).encode("utf-8"))
+
+
 def page_key(made: PagePlan, shared: str | None) -> str | None:
     """The digest of everything a lesson page shows (`shared`: what every page shows of the
     site, with the design); None when it must be made every time."""
-    if shared is None or _shows_images(made):
+    if shared is None or made.shows_images:
         return None
     return inputs_key("site-page", PAGE_FORMAT, shared, made)
-
-
-def _shows_images(made: PagePlan) -> bool:
-    fragments = [s.html for s in made.lesson.sections] + [n.html for n in made.lesson.footnotes]
-    for card in made.cards:
-        fragments += [card.html, *(a.html for a in card.answers)]
-        fragments.append(card.definition.html if card.definition else "")
-    return any("<img" in fragment for fragment in fragments)
 
 
 @cache

@@ -42,3 +42,21 @@ def test_only_the_edited_lessons_quizzes_are_made(
     assert cold.ok
     site_warm = tmp_path / "warm" / "site" / "index.html"
     assert site_warm.read_bytes() == (tmp_path / "cold" / "site" / "index.html").read_bytes()
+
+
+def test_a_retitled_lesson_shows_in_its_workouts_cached_list(course: Path, tmp_path: Path) -> None:
+    scenarios, cache = tmp_path / "oracle", tmp_path / "cache"
+    first = build(course, tmp_path / "warm", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
+    assert first.ok, first.diagnostics
+    edited = sorted(p for p in course.rglob("*.md") if p.name != "README.md")[3]
+    lines = edited.read_text(encoding="utf-8").split("\n")
+    title = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    lines[title] = "# A title never seen before"
+    edited.write_text("\n".join(lines), encoding="utf-8")
+
+    warm = build(course, tmp_path / "warm", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
+    cold = build(course, tmp_path / "cold", epoch=EPOCH, cache_dir=scenarios)
+    assert warm.ok and cold.ok and not warm.skipped
+    index = (tmp_path / "warm" / "site" / "index.html").read_bytes()
+    assert index == (tmp_path / "cold" / "site" / "index.html").read_bytes()
+    assert b'class="lesson-link"' in index and b"A title never seen before</a>" in index
