@@ -24,6 +24,7 @@ from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.atomic_file import write_atomically
 from pipeline.card import Card
 from pipeline.diagnostics import Diagnostic
+from pipeline.keyed_files import KeyedFiles
 from pipeline.lesson import Lesson
 
 FORMAT = 1  # the layout of an entry; part of the key
@@ -63,84 +64,52 @@ def manifest_key(path: Path, data: bytes) -> str:
     return lesson_key(path, b"manifest\0" + data)
 
 
-class LessonCache:
+class LessonCache(KeyedFiles):
     """Pickled results on disk, one file per key (`<dir>/<key[:2]>/<key>.pickle`)."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.hits = 0
-        self.misses = 0
-        self.write_errors = 0
-
-    def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+    suffix = ".pickle"
 
     def get(self, key: str) -> Loaded | None:
         """The stored result, or None if there is none or it cannot be trusted."""
-        try:
-            stored_key, loaded = pickle.loads(self.path(key).read_bytes())
-            if stored_key != key or not isinstance(loaded[0], Lesson):
-                raise ValueError("an entry for another key")
-        except Exception:  # missing, unreadable, truncated, garbage: read the lesson again
-            self.misses += 1
+        return self.found(self._trusted(key, self.read(key)))
+
+    @staticmethod
+    def _trusted(key: str, data: bytes | None) -> Loaded | None:
+        if data is None:
             return None
-        self.hits += 1
+        try:
+            stored_key, loaded = pickle.loads(data)
+            if stored_key != key or not isinstance(loaded[0], Lesson):
+                return None  # an entry for another key
+        except Exception:  # truncated, garbage: read the lesson again
+            return None
         return loaded
 
     def put(self, key: str, entry: bytes) -> None:
-        """Store an entry made by `entry_bytes`; a cache that cannot be written only costs time."""
-        target = self.path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, entry)
-        except OSError:
-            self.write_errors += 1
+        """Store an entry made by `entry_bytes`."""
+        self.write(key, entry)
 
 
 def entry_bytes(key: str, loaded: Loaded) -> bytes:
     return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-class BlobCache:
+class BlobCache(KeyedFiles):
     """Outputs by the digest of their inputs (rendered pages, note fields), one file per key.
 
     An entry starts with the sha256 of its key and bytes, so a damaged or foreign one is
-    ignored (the output is made again); writes are atomic. With no directory (`--no-cache`)
-    nothing is stored.
+    ignored (the output is made again). With no directory (`--no-cache`) nothing is stored.
     """
 
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.hits = 0
-        self.misses = 0
-
-    def path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / key[:2] / key
-
     def get(self, key: str) -> bytes | None:
-        if self.directory is None:
-            return None
-        try:
-            stored = self.path(key).read_bytes()
-        except OSError:
-            stored = b""
+        stored = self.read(key) or b""
         check, data = stored[:32], stored[32:]
         if len(check) < 32 or hashlib.sha256(key.encode() + b"\0" + data).digest() != check:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return data
+            return self.found(None)
+        return self.found(data)
 
     def put(self, key: str, data: bytes) -> None:
-        if self.directory is None:
-            return
-        target = self.path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, hashlib.sha256(key.encode() + b"\0" + data).digest() + data)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        self.write(key, hashlib.sha256(key.encode() + b"\0" + data).digest() + data)
 
 
 def _origin(*origin: object) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__ as PIPELINE_VERSION
-from pipeline.atomic_file import write_atomically
+from pipeline.keyed_files import KeyedFiles
 from pipeline.oracle import __version__ as ORACLE_VERSION
 
 CACHE_DIR = Path(".cache") / "oracle"
@@ -117,40 +117,31 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-class ScenarioCache:
+class ScenarioCache(KeyedFiles):
     """Outcomes on disk, one JSON file per key (`<dir>/<key[:2]>/<key>.json`)."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.hits = 0
-        self.misses = 0
-        self.write_errors = 0
-
-    def path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    suffix = ".json"
 
     def get(self, scenario: str) -> Outcome | None:
         """The stored outcome, or None if there is none or it cannot be trusted."""
         key = cache_key(scenario)
-        try:
-            entry = json.loads(self.path(key).read_text(encoding="utf-8"))
-            if not isinstance(entry, dict) or entry.get("key") != key:
-                raise ValueError("an entry for another key")
-            outcome = Outcome.from_json(entry.get("outcome"))
-        except (OSError, ValueError, TypeError):  # missing, unreadable, corrupt: run it again
-            self.misses += 1
+        return self.found(self._trusted(key, self.read(key)))
+
+    @staticmethod
+    def _trusted(key: str, data: bytes | None) -> Outcome | None:
+        if data is None:
             return None
-        self.hits += 1
-        return outcome
+        try:
+            entry = json.loads(data.decode("utf-8"))
+            if not isinstance(entry, dict) or entry.get("key") != key:
+                return None  # an entry for another key
+            return Outcome.from_json(entry.get("outcome"))
+        except (ValueError, TypeError):  # undecodable or corrupt: run it again
+            return None
 
     def put(self, scenario: str, outcome: Outcome) -> None:
         """Store atomically; a cache that cannot be written only costs time, so never fail."""
         key = cache_key(scenario)
-        target = self.path(key)
         entry = {"key": key, "outcome": outcome.to_json()}
         text = json.dumps(entry, ensure_ascii=False, indent=1) + "\n"
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, text.encode("utf-8"))
-        except OSError:
-            self.write_errors += 1
+        self.write(key, text.encode("utf-8"))
