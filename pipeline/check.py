@@ -98,12 +98,15 @@ def _read_and_check_entry(path: Path, key: str) -> bytes:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Unpickling 5,000 lessons makes a million objects and no garbage; the collector would
-    scan them all for nothing, which was half the time of loading them."""
+    scan them all for nothing, which was half the time of loading them. Afterwards they go
+    straight to the oldest generation (freeze, unfreeze), not through a scan of the youngest."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
