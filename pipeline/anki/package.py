@@ -14,9 +14,12 @@ import os
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 COLLECTION = "collection.anki2"
 MEDIA_INDEX = "media"
@@ -50,11 +53,36 @@ def _write_collection(path: Path, decks: list[genanki.Deck], timestamp: int) -> 
         cursor = connection.cursor()
         # Note and card ids count up from the package time: the same sources, the same ids.
         ids = itertools.count(timestamp * 1000)
-        genanki.Package(decks).write_to_db(cursor, timestamp, ids)
+        _write_to_db(cursor, decks, timestamp, ids)
         connection.commit()
-        connection.execute("VACUUM")  # no free pages left over from genanki's updates
+        connection.execute("VACUUM")  # no free pages left over from the updates
     finally:
         connection.close()
+
+
+def _write_to_db(
+    cursor: sqlite3.Cursor, decks: list[genanki.Deck], timestamp: int, ids: Iterator[int]
+) -> None:
+    """What `genanki.Package.write_to_db` writes, in one pass: genanki reads, updates and
+    writes back the collection's whole deck and note type JSON once per deck, which took a
+    quarter of a cold build for packages of a hundred decks."""
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    (found,) = cursor.execute("SELECT decks, models FROM col").fetchall()
+    deck_table, models = json.loads(found[0]), json.loads(found[1])
+    users: dict[int, tuple[genanki.Model, int]] = {}  # note type → it and the last deck using it
+    for deck in decks:
+        deck_table[str(deck.deck_id)] = deck.to_json()
+        for note in deck.notes:
+            deck.add_model(note.model)
+        users.update((model.model_id, (model, deck.deck_id)) for model in deck.models.values())
+    for model_id, (model, deck_id) in users.items():
+        models[str(model_id)] = model.to_json(timestamp, deck_id)
+    tables = (json.dumps(deck_table), json.dumps(models))
+    cursor.execute("UPDATE col SET decks = ?, models = ?", tables)
+    for deck in decks:
+        for note in deck.notes:
+            note.write_to_db(cursor, timestamp, deck.deck_id, ids)
 
 
 def _write_zip(path: Path, entries: dict[str, Path | bytes]) -> None:

@@ -80,3 +80,28 @@ def test_note_types_carry_the_newest_time(tmp_path: Path, helpers: Any) -> None:
             [models] = connection.execute("select models from col").fetchone()
         times = {model["mod"] for model in json.loads(models).values()}
         assert times == {max(epoch, notetype.DESIGN_CHANGED)}
+
+
+def test_the_collection_names_every_deck_and_note_type_once(tmp_path: Path, helpers: Any) -> None:
+    """The deck and note type tables are written in one pass (genanki rewrote them per deck,
+    leaving a note type's id twice in the JSON)."""
+    course = helpers.small_course(tmp_path / "src")
+    built = helpers.build(course.root, tmp_path / "dist")
+    with zipfile.ZipFile(built.packages[0]) as archive:
+        database = tmp_path / "collection.anki2"
+        database.write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(database) as connection:
+        decks, models = connection.execute("select decks, models from col").fetchone()
+        used = {row[0] for row in connection.execute("select distinct mid from notes")}
+        homes = {row[0] for row in connection.execute("select distinct did from cards")}
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    deck_table = json.loads(decks, object_pairs_hook=unique_keys)
+    model_table = json.loads(models, object_pairs_hook=unique_keys)
+    assert {int(key) for key in model_table} == used
+    assert homes <= {int(key) for key in deck_table}
+    assert all(model["did"] in homes for model in model_table.values())
