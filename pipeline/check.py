@@ -171,17 +171,9 @@ class ManifestLoading:
         if key is None:
             return validate_manifest(manifest)
         key = hashlib.sha256(f"{key}\0valid\0{manifest.level}".encode()).hexdigest()
-        entry = self.snapshot.get(key)
-        if entry is not None:
-            try:
-                stored_key, found = pickle.loads(entry)
-                if stored_key == key and isinstance(found, list):
-                    return found
-            except Exception:  # another pipeline's entry: validate again
-                pass
-        found = validate_manifest(manifest)
-        self.snapshot.put(key, pickle.dumps((key, found), protocol=pickle.HIGHEST_PROTOCOL))
-        return found
+        return self.snapshot.remember(
+            key, lambda: validate_manifest(manifest), lambda found: isinstance(found, list)
+        )
 
     def _one(self, path: Path) -> Read:
         if self.snapshot.file is None:
@@ -191,22 +183,17 @@ class ManifestLoading:
         except Exception:  # too large or unreadable: the reader says so; nothing to cache
             return read_manifest_safely(path)
         key = manifest_key(path, data)
-        entry = self.snapshot.get(key)
-        if entry is not None:
-            try:
-                stored_key, read = pickle.loads(entry)  # a fresh object: levels are set later
-                if stored_key == key and isinstance(read[0], Manifest | None):
-                    return self._known(read, key)
-            except Exception:  # another pipeline's entry: parse again
-                pass
-        try:
-            read = parse_manifest(path, data)
+        try:  # a fresh object from the snapshot: levels are set later
+            read = self.snapshot.remember(key, lambda: parse_manifest(path, data), _is_read)
         except Exception as exc:  # a bug must not hide the other files' problems
             return None, [internal_error(path, exc)]
-        self.snapshot.put(key, pickle.dumps((key, read), protocol=pickle.HIGHEST_PROTOCOL))
         return self._known(read, key)
 
     def _known(self, read: Read, key: str) -> Read:
         if read[0] is not None:
             self.keys[id(read[0])] = key
         return read
+
+
+def _is_read(found: object) -> bool:
+    return isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], Manifest | None)

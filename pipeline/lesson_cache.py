@@ -16,9 +16,11 @@ import pickle
 import struct
 import sys
 import zlib
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.atomic_file import write_atomically
@@ -32,6 +34,7 @@ CACHE_DIR = Path(".cache") / "lessons"
 _PIPELINE_SOURCES = Path(__file__).resolve().parent
 _LIBRARIES = ("mistune", "pygments", "PyYAML", "python-frontmatter", "jsonschema", "nh3")
 
+T = TypeVar("T")
 Loaded = tuple[Lesson, list[Diagnostic]]  # a lesson and every diagnostic reading and rules gave
 
 
@@ -215,6 +218,21 @@ class Snapshot:
 
     def put(self, key: str, data: bytes) -> None:
         self._used[key] = data
+
+    def remember(self, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
+        """The value kept (pickled) under `key` if there is one and it is `valid`; else
+        `make()`, kept for the next build."""
+        entry = self.get(key)
+        if entry is not None:
+            try:
+                found = pickle.loads(entry)
+            except Exception:  # the record's checksum passed, so another pipeline wrote it
+                found = None
+            if found is not None and valid(found):
+                return found
+        made = make()
+        self.put(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
 
     def save(self) -> None:
         if self.file is None:

@@ -8,12 +8,10 @@ for Jinja to escape, so the templates never see anything a lesson could make act
 from __future__ import annotations
 
 import hashlib
-import pickle
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -21,7 +19,7 @@ from markupsafe import Markup
 from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.lesson import QUESTION_SECTIONS, REVISION, Lesson, Question
-from pipeline.lesson_cache import inputs_key
+from pipeline.lesson_cache import Snapshot, inputs_key
 from pipeline.manifest import Manifest
 from pipeline.site.footnotes import FootnoteLinker
 from pipeline.site.sanitise import clean, plain_text, safe_url
@@ -327,37 +325,31 @@ class PagePlan:
         return page
 
 
-class Store(Protocol):
-    def get(self, key: str) -> bytes | None: ...
-    def put(self, key: str, data: bytes) -> None: ...
-
-
 @dataclass
 class RevisionCache:
     """Each lesson's revision quizzes for the index, rendered, by the digest of what they
     show; without a store, every lesson's are made."""
 
     render: Callable[[Quiz], str]  # a quiz as the index shows it
-    store: Store | None = None
+    store: Snapshot | None = None
     salt: str = ""  # what else they depend on: the templates and their libraries
 
     def quizzes(self, made: PagePlan, make: Callable[[], list[Quiz]]) -> list[str]:
+        def rendered() -> list[str]:
+            return [str(self.render(q)) for q in make()]
+
         shown = (made.lesson, made.cards, made.entry.href)
         cacheable = self.store is not None and not made.shows_images
         key = inputs_key("site-revision", REVISION_FORMAT, self.salt, *shown) if cacheable else None
-        data = self.store.get(key) if self.store is not None and key else None
-        if data is not None:
-            try:
-                found = pickle.loads(data)
-                if isinstance(found, list) and all(isinstance(q, str) for q in found):
-                    return [Markup(q) for q in found]  # rendered by the template: safe
-            except Exception:  # the checksum passed, so only another pipeline wrote it
-                pass
-        rendered = [self.render(q) for q in make()]
-        if self.store is not None and key:
-            plain = [str(q) for q in rendered]
-            self.store.put(key, pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
-        return rendered
+        if self.store is None or key is None:
+            html = rendered()
+        else:
+            html = self.store.remember(key, rendered, _strings)
+        return [Markup(q) for q in html]  # rendered by the template: safe
+
+
+def _strings(found: object) -> bool:
+    return isinstance(found, list) and all(isinstance(q, str) for q in found)
 
 
 REVISION_FORMAT = 2

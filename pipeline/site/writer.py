@@ -28,6 +28,7 @@ from pipeline.site.media import Media
 from pipeline.site.pages import (
     LESSONS,
     IndexPage,
+    LessonEntry,
     LessonPage,
     PagePlan,
     Quiz,
@@ -135,14 +136,16 @@ def render_lesson_lists(env: Environment, index: IndexPage, store: Snapshot | No
     macro = env.get_template("lessons.html.j2").module.lessons_list  # type: ignore[attr-defined]
     workouts = [w for topic in index.topics for course in topic.courses for w in course.workouts]
     for workout in workouts:
+
+        def made(lessons: list[LessonEntry] = workout.lessons) -> str:
+            return str(macro(lessons))
+
         key = inputs_key("site-lessons", _design(), workout.lessons) if store else None
-        found = store.get(key) if store is not None and key else None
-        if found is not None:
-            workout.lessons_html = Markup(found.decode("utf-8"))  # rendered by the template
-            continue
-        workout.lessons_html = macro(workout.lessons)
-        if store is not None and key:
-            store.put(key, str(workout.lessons_html).encode("utf-8"))
+        if store is None or key is None:
+            html = made()
+        else:
+            html = store.remember(key, made, lambda found: isinstance(found, str))
+        workout.lessons_html = Markup(html)  # rendered by the template: safe
 
 
 def page_key(made: PagePlan, shared: str | None) -> str | None:
