@@ -93,7 +93,12 @@ def json_stage(ctx: BuildContext) -> None:
     store = Snapshot(ctx.lesson_cache / JSON_SNAPSHOT if ctx.lesson_cache else None)
     rendered = export_json.render(checked.curriculum, checked.cards, ctx.epoch, store)
     if rendered is not None:
-        text, require_valid = rendered.text, rendered.require_valid
+        text = rendered.text
+
+        def require_valid() -> None:
+            rendered.require_valid()
+            store.save()  # the texts validated, in the process that validated them
+
     else:  # a schema whose arrays cannot be validated item by item
         data = export_json.document(checked.curriculum, checked.cards, ctx.epoch)
         memo = ctx.lesson_cache / "export-valid.pickle" if ctx.lesson_cache else None

@@ -43,9 +43,7 @@ class ExportError(Exception):
 
 def document(curriculum: Curriculum, cards: list[Card], epoch: int | None = None) -> dict[str, Any]:
     """The whole cards.json document as JSON data."""
-    by_lesson: dict[str, list[str]] = {}
-    for card in cards:
-        by_lesson.setdefault(card.lesson, []).append(card.id)
+    by_lesson = _card_ids(cards)
     data = envelope(curriculum, cards, epoch)
     data["lessons"] = [
         _lesson(curriculum, lesson, by_lesson.get(lesson.slug, []))
@@ -54,6 +52,14 @@ def document(curriculum: Curriculum, cards: list[Card], epoch: int | None = None
     ]
     data["cards"] = [card.to_dict() for card in cards]
     return data
+
+
+def _card_ids(cards: list[Card]) -> dict[str, list[str]]:
+    """Each lesson's card ids, by its slug."""
+    by_lesson: dict[str, list[str]] = {}
+    for card in cards:
+        by_lesson.setdefault(card.lesson, []).append(card.id)
+    return by_lesson
 
 
 def envelope(curriculum: Curriculum, cards: list[Card], epoch: int | None) -> dict[str, Any]:
@@ -99,7 +105,8 @@ class Rendered:
         self.text, self.envelope, self.made, self.store = text, empty, made, store
 
     def require_valid(self) -> None:
-        """ExportError unless the document matches the schema; then the new parts are cached."""
+        """ExportError unless the document matches the schema; then the new parts are put in
+        the store (whose owner saves it)."""
         found = [
             (_pointer(e.absolute_path), e.message) for e in schema.errors(self.envelope, "export")
         ]
@@ -115,8 +122,6 @@ class Rendered:
         for part in self.made:
             if part.key:
                 self.store.put(part.key, part.text.encode("utf-8", "surrogatepass"))
-        if isinstance(self.store, Snapshot):
-            self.store.save()
 
 
 def render(
@@ -132,9 +137,7 @@ def render(
     head = dumps(empty)
     if not head.endswith(tail) or list(empty)[-2:] != list(ITEMS):
         return None
-    by_lesson: dict[str, list[str]] = {}
-    for card in cards:
-        by_lesson.setdefault(card.lesson, []).append(card.id)
+    by_lesson = _card_ids(cards)
     lessons = [lesson for lesson in curriculum.lessons if lesson.readable]
     parts = [
         _part(
