@@ -76,6 +76,12 @@ class Card:
     # path and the card's place), when known: output caches key on it instead of the card.
     origin: str | None = field(default=None, compare=False, repr=False)
 
+    def shows_images(self) -> bool:
+        """Does any HTML of the card (question, answers, definition) show an image?"""
+        fragments = [self.html, *(a.html for a in self.answers)]
+        fragments.append(self.definition.html if self.definition else "")
+        return any("<img" in fragment for fragment in fragments)
+
     def to_dict(self) -> dict[str, Any]:
         """The card as in cards.json (schemas/card.schema.json)."""
         data = asdict(self)

@@ -165,7 +165,8 @@ def _plan(
     for lesson, deck in package.lessons:
         own = by_lesson.get(lesson.slug, [])
         source = (lesson, own, deck, lesson_link(site_url, lesson.slug))
-        key = None if _shows_images(own) else inputs_key("anki-notes", CACHE_FORMAT, *source)
+        images = any(card.shows_images() for card in own)  # fields depend on files then
+        key = None if images else inputs_key("anki-notes", CACHE_FORMAT, *source)
         stamps = note_times(own, lesson, times)
         plan.append(_LessonPlan(source, order, key, stamps))
         order += len(own)
@@ -224,15 +225,6 @@ def _cached_fields(data: bytes | None, count: int) -> list[tuple[list[str], list
     except Exception:  # the checksum passed, so only another pipeline wrote this: make again
         return None
     return found if isinstance(found, list) and len(found) == count else None
-
-
-def _shows_images(cards: list[Card]) -> bool:
-    for card in cards:
-        fragments = [card.html, *(a.html for a in card.answers)]
-        fragments.append(card.definition.html if card.definition else "")
-        if any("<img" in fragment for fragment in fragments):
-            return True
-    return False
 
 
 def _package_key(chosen: list[genanki.Deck], files: dict[str, Path], stamp: int) -> str | None:

@@ -358,10 +358,7 @@ REVISION_FORMAT = 2
 def shows_images(lesson: Lesson, cards: list[Card]) -> bool:
     """Does the lesson's page or a quiz of it show a local image?"""
     fragments = [s.html for s in lesson.sections] + [n.html for n in lesson.footnotes]
-    for card in cards:
-        fragments += [card.html, *(a.html for a in card.answers)]
-        fragments.append(card.definition.html if card.definition else "")
-    return any("<img" in fragment for fragment in fragments)
+    return any("<img" in f for f in fragments) or any(c.shows_images() for c in cards)
 
 
 def plan(
