@@ -10,7 +10,6 @@ oracle's verification, the Anki deck, the site) slot into `STAGES`.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import re
@@ -23,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import build_stamp as stamps
+from pipeline import collector, export_json, swap, verify
 from pipeline import diagnostics as diags
-from pipeline import export_json, swap, verify
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -219,12 +218,7 @@ class _Background:
     @classmethod
     def start(cls, stage: Stage, ctx: BuildContext) -> _Background:
         read, write = os.pipe()
-        # The child's collector leaves what it inherits alone: scanning it would copy every
-        # page of this process's heap into the child (copy-on-write) and take seconds.
-        gc.freeze()
-        pid = os.fork()
-        if pid != 0:
-            gc.unfreeze()
+        pid = collector.fork()
         if pid == 0:  # the child: run the stage, report, leave without running any clean-up
             try:
                 os.close(read)

@@ -6,17 +6,15 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import collector, pool, targets
 from pipeline import diagnostics as diags
-from pipeline import pool, targets
 from pipeline.card import Card, make_cards
 from pipeline.course import Curriculum, Read, read_curriculum, read_manifest_safely
 from pipeline.diagnostics import Diagnostic, internal_error
@@ -95,22 +93,6 @@ def _read_and_check_entry(path: Path, key: str) -> bytes:
     return entry_bytes(key, read_and_check(path))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Unpickling 5,000 lessons makes a million objects and no garbage; the collector would
-    scan them all for nothing, which was half the time of loading them. Afterwards they go
-    straight to the oldest generation (freeze, unfreeze), not through a scan of the youngest."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 _POOL_MINIMUM = 32  # fewer lessons than this are read faster than a pool starts
 
 
@@ -125,7 +107,7 @@ class LessonLoading:
         results: dict[int, Loaded] = {}
         keys: dict[int, str] = {}
         if self.cache is not None:
-            with _collector_paused():
+            with collector.paused():
                 for index, path in enumerate(paths):
                     try:
                         keys[index] = lesson_key(path, path.read_bytes())

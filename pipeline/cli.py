@@ -8,14 +8,13 @@ problems are diagnostics, and an unexpected exception becomes an `internal-error
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline import __version__, oracle_cli, verify
+from pipeline import __version__, collector, oracle_cli, verify
 from pipeline import diagnostics as diags
 from pipeline.build import build, source_date_epoch
 from pipeline.check import Checked, check
@@ -227,7 +226,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        with few_collections():
+        with collector.few_collections():
             return args.run(args)
     except KeyboardInterrupt:
         return 130
@@ -238,19 +237,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last guard: a bug, reported as a diagnostic, never a traceback
         print(internal_error(getattr(args, "path", None) or "pipeline", exc).format())
         return 1
-
-
-@contextmanager
-def few_collections() -> Iterator[None]:
-    """Python's default collector thresholds rescan the millions of long-lived objects a
-    course is made of (lessons, cards, pages) again and again: that was a third of a
-    one-lesson rebuild. A command makes little cyclic garbage, so it collects far less often."""
-    before = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _summary(results: list[Checked], problems: list[Diagnostic]) -> dict[str, int]:
