@@ -22,13 +22,13 @@ from pipeline.input_limits import read_bounded
 from pipeline.lesson_cache import (
     LessonCache,
     Loaded,
-    Snapshot,
     entry_bytes,
     lesson_key,
     manifest_key,
 )
 from pipeline.manifest import Manifest, parse_manifest
 from pipeline.manifest import validate as validate_manifest
+from pipeline.pack import Pack
 from pipeline.reader import read_lesson
 from pipeline.rules import check_ids, check_lesson
 
@@ -69,9 +69,9 @@ def check(
     are read and checked in that many processes. Either way the result is the same.
     """
     load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
-    manifests = ManifestLoading(Snapshot(cache_dir / MANIFESTS if cache_dir else None))
+    manifests = ManifestLoading(Pack(cache_dir / MANIFESTS if cache_dir else None))
     curriculum, problems = read_curriculum(path, on_lesson, load, manifests, manifests.validate)
-    manifests.snapshot.save()
+    manifests.pack.save()
     problems.extend(targets.check_curriculum(curriculum))
     cards = make_cards(curriculum)
     problems.extend(check_ids(cards))
@@ -113,7 +113,7 @@ class LessonLoading:
                         keys[index] = lesson_key(path, path.read_bytes())
                     except OSError:  # the reader reports it; nothing to cache
                         continue
-                    found = self.cache.get(keys[index])
+                    found = self.cache.load(keys[index])
                     if found is not None:
                         results[index] = found
         missing = [i for i in range(len(paths)) if i not in results]
@@ -121,6 +121,8 @@ class LessonLoading:
             key, results[index] = pickle.loads(entry)
             if self.cache is not None and index in keys:
                 self.cache.put(key, entry)
+        if self.cache is not None:
+            self.cache.save()
         for index, key in keys.items():
             results[index][0].digest = key
         return [results[i] for i in range(len(paths))]
@@ -132,18 +134,18 @@ class LessonLoading:
         return pool.ordered_map(_read_and_check_entry, *args, processes=processes, pieces=len(todo))
 
 
-MANIFESTS = "manifests.snapshot"  # in the lesson cache: every manifest's parse, in one file
+MANIFESTS = "manifests.pack"  # in the lesson cache: every manifest's parse, in one file
 
 
 @dataclass
 class ManifestLoading:
     """The manifest reader and validator `read_curriculum` calls: parsed manifests by their
-    path and bytes, and their schema diagnostics by those and their level, from one snapshot
+    path and bytes, and their schema diagnostics by those and their level, from one pack
     file (parsing and validating 550 manifests costs more than reading them). The caller
-    saves the snapshot."""
+    saves the pack."""
 
-    snapshot: Snapshot
-    keys: dict[int, str] = field(default_factory=dict)  # a manifest's (by id) snapshot key
+    pack: Pack
+    keys: dict[int, str] = field(default_factory=dict)  # a manifest's (by id) key in the pack
 
     def __call__(self, paths: list[Path]) -> list[Read]:
         return [self._one(path) for path in paths]
@@ -153,20 +155,20 @@ class ManifestLoading:
         if key is None:
             return validate_manifest(manifest)
         key = hashlib.sha256(f"{key}\0valid\0{manifest.level}".encode()).hexdigest()
-        return self.snapshot.remember(
+        return self.pack.remember(
             key, lambda: validate_manifest(manifest), lambda found: isinstance(found, list)
         )
 
     def _one(self, path: Path) -> Read:
-        if self.snapshot.file is None:
+        if self.pack.file is None:
             return read_manifest_safely(path)
         try:
             data = read_bounded(path)
         except Exception:  # too large or unreadable: the reader says so; nothing to cache
             return read_manifest_safely(path)
         key = manifest_key(path, data)
-        try:  # a fresh object from the snapshot: levels are set later
-            read = self.snapshot.remember(key, lambda: parse_manifest(path, data), _is_read)
+        try:  # a fresh object from the pack: levels are set later
+            read = self.pack.remember(key, lambda: parse_manifest(path, data), _is_read)
         except Exception as exc:  # a bug must not hide the other files' problems
             return None, [internal_error(path, exc)]
         return self._known(read, key)

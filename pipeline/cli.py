@@ -8,6 +8,7 @@ problems are diagnostics, and an unexpected exception becomes an `internal-error
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -142,9 +143,15 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def lesson_cache_dir(source: Path, given: Path | None = None) -> Path:
-    """`lessons/` inside `--cache-dir` if given (scenario entries sit in two-letter folders
-    there), else `.cache/lessons` in the project root of `source`."""
-    return given / "lessons" if given is not None else project_root(source) / LESSON_CACHE
+    """A folder for `source` under `lessons/` inside `--cache-dir` if given (scenario entries
+    sit in two-letter folders there), else under `.cache/lessons` in the project root.
+
+    One folder per source: its packs keep only what a build of that source uses, so checking
+    one lesson must not prune what building the whole course stored."""
+    base = given / "lessons" if given is not None else project_root(source) / LESSON_CACHE
+    resolved = source.resolve()
+    scope = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return base / f"{resolved.name or 'root'}-{scope}"
 
 
 def _build_once(args: argparse.Namespace, epoch: int | None, cache_dir: Path, lessons: Path) -> int:

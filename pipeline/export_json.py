@@ -24,11 +24,11 @@ from pipeline.card import Card
 from pipeline.course import Course, Curriculum, Topic, Workout
 from pipeline.front_matter import json_safe
 from pipeline.lesson import QUESTION_SECTIONS, Lesson
-from pipeline.lesson_cache import BlobCache, Snapshot, inputs_key
+from pipeline.lesson_cache import inputs_key
 from pipeline.manifest import Manifest
+from pipeline.pack import Pack
 
 FILE_NAME = "cards.json"
-Store = BlobCache | Snapshot  # where validated texts are kept
 FORMAT = "enki-pipeline.cards"
 VERSION = 1
 # The document's big arrays: validated item by item, and an item that passed before (the same
@@ -101,7 +101,7 @@ class Rendered:
     """cards.json's text, with what is left to validate: the envelope and the items whose text
     did not come from the cache (only validated items are ever cached)."""
 
-    def __init__(self, text: str, empty: dict[str, Any], made: list[_Part], store: Store):
+    def __init__(self, text: str, empty: dict[str, Any], made: list[_Part], store: Pack):
         self.text, self.envelope, self.made, self.store = text, empty, made, store
 
     def require_valid(self) -> None:
@@ -125,7 +125,7 @@ class Rendered:
 
 
 def render(
-    curriculum: Curriculum, cards: list[Card], epoch: int | None, store: Store
+    curriculum: Curriculum, cards: list[Card], epoch: int | None, store: Pack
 ) -> Rendered | None:
     """cards.json as `dumps(document(...))` writes it, each lesson's entry and each lesson's
     cards taken from `store` when their inputs are those of an earlier build (None when the
@@ -172,7 +172,7 @@ def _runs(cards: list[Card]) -> list[list[Card]]:
     return runs
 
 
-def _part(store: Store, array: str, first: int, inputs: Any, make: Any) -> _Part:
+def _part(store: Pack, array: str, first: int, inputs: Any, make: Any) -> _Part:
     key = inputs_key("cards.json", FORMAT, VERSION, array, inputs)
     cached = store.get(key) if key else None
     if cached is not None:

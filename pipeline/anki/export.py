@@ -31,7 +31,8 @@ from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import FOOTNOTES, Lesson
-from pipeline.lesson_cache import BlobCache, inputs_key
+from pipeline.lesson_cache import blob_cache, inputs_key
+from pipeline.pack import Pack
 from pipeline.reuse import Reuse
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 SUFFIX = ".apkg"
 SITE_URL = "PIPELINE_SITE_URL"
 CACHE_FORMAT = 1  # part of the keys of cached note fields and packages
+NOTES = "notes"  # the pack of note fields and packages, in the Anki cache
 
 
 @dataclass
@@ -95,11 +97,12 @@ def export(
         by_lesson.setdefault(card.lesson, []).append(card)
     times = ChangeTimes(epoch)
     times.prepare(lesson.path for package in packages for lesson, _ in package.lessons)
-    store = BlobCache(cache_dir)
+    store = blob_cache(cache_dir, NOTES)
     files = [
         _write(package, media[id(package)], by_lesson, times, folder, site_url, store, reuse)
         for package in packages
     ]
+    store.save()
     return Exported(files, problems)
 
 
@@ -110,16 +113,18 @@ def _write(
     times: ChangeTimes,
     folder: Path,
     site_url: str | None,
-    store: BlobCache,
+    store: Pack,
     reuse: Reuse | None,
 ) -> Path:
     target = folder / f"{package.file_stem}{SUFFIX}"
     plan = _plan(package, by_lesson, times, site_url)
     early = _early_key(package, plan, media.files)
     if reuse is not None and reuse.link(target.name, early, target):
+        _keep(store, early, plan)
         return target
     data = store.get(early) if early else None
     if data is not None:  # an unchanged course: its package without making a single note
+        _keep(store, early, plan)
         write_atomically(target, data)
         return target
     anki_decks = {d: genanki.Deck(d.id, d.name) for d in package.decks}
@@ -143,6 +148,13 @@ def _write(
     if early:
         store.put(early, data)
     return target
+
+
+def _keep(store: Pack, early: str | None, plan: list[_LessonPlan]) -> None:
+    """A package reused whole keeps its entry and its lessons' note fields, unread."""
+    store.keep(early)
+    for step in plan:
+        store.keep(step.key)
 
 
 @dataclass
@@ -190,9 +202,7 @@ def _early_key(
     return inputs_key("apkg-early", CACHE_FORMAT, _versions(), deck_names, notes, images, stamp)
 
 
-def _lesson_notes(
-    step: _LessonPlan, media: Media, times: ChangeTimes, store: BlobCache
-) -> list[Note]:
+def _lesson_notes(step: _LessonPlan, media: Media, times: ChangeTimes, store: Pack) -> list[Note]:
     """The lesson's notes, numbered after its order, each with its time.
 
     Fields and tags come from the cache when the lesson, its cards, its deck and link are

@@ -19,8 +19,9 @@ from markupsafe import Markup
 from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.lesson import QUESTION_SECTIONS, REVISION, Lesson, Question
-from pipeline.lesson_cache import Snapshot, inputs_key
+from pipeline.lesson_cache import inputs_key
 from pipeline.manifest import Manifest
+from pipeline.pack import Pack
 from pipeline.site.footnotes import FootnoteLinker
 from pipeline.site.sanitise import clean, plain_text, safe_url
 
@@ -331,7 +332,7 @@ class RevisionCache:
     show; without a store, every lesson's are made."""
 
     render: Callable[[Quiz], str]  # a quiz as the index shows it
-    store: Snapshot | None = None
+    store: Pack | None = None
     salt: str = ""  # what else they depend on: the templates and their libraries
 
     def quizzes(self, made: PagePlan, make: Callable[[], list[Quiz]]) -> list[str]:

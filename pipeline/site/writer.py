@@ -21,7 +21,8 @@ from markupsafe import Markup
 from pipeline.card import Card
 from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
-from pipeline.lesson_cache import BlobCache, Snapshot, inputs_key
+from pipeline.lesson_cache import blob_cache, inputs_key
+from pipeline.pack import Pack
 from pipeline.reuse import Reuse
 from pipeline.site import theme
 from pipeline.site.media import Media
@@ -44,7 +45,8 @@ SCRIPTS = ["progress.js", "quiz.js"]
 INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
 PAGE_FORMAT = 1  # part of a cached page's key
-INDEX_PARTS = "index.snapshot"  # in the site's cache: revision quizzes, lesson lists
+INDEX_PARTS = "index.pack"  # in the site's cache: revision quizzes, lesson lists
+PAGES = "pages"  # the pack of rendered lesson pages, in the site's cache
 _LIBRARIES = ("jinja2", "markupsafe")  # the pipeline's fingerprint has the others
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -93,15 +95,15 @@ def write_site(
     def images(lesson: Lesson, root: str) -> Rewrite:
         return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
-    store = BlobCache(cache_dir)
+    store = blob_cache(cache_dir, PAGES)
     env = environment()
     # one file for the index's parts: reading 4,000 small ones cost more than rendering
-    snapshot = Snapshot(cache_dir / INDEX_PARTS) if cache_dir else None
-    revisions = RevisionCache(index_quiz(env), snapshot, _design())
+    parts = Pack(cache_dir / INDEX_PARTS) if cache_dir else None
+    revisions = RevisionCache(index_quiz(env), parts, _design())
     index, plans = plan(curriculum, cards, revisions, images)
-    render_lesson_lists(env, index, snapshot)
-    if snapshot is not None:
-        snapshot.save()
+    render_lesson_lists(env, index, parts)
+    if parts is not None:
+        parts.save()
     stylesheets = [name for name, _ in theme.stylesheets()]
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
@@ -114,6 +116,7 @@ def write_site(
         target = folder / relative
         key = page_key(made, shared)
         if reuse.link(relative, key, target):
+            store.keep(key)
             continue
         data = store.get(key) if key else None
         if data is None:
@@ -121,6 +124,7 @@ def write_site(
             if key:
                 store.put(key, data)
         target.write_bytes(data)
+    store.save()
     write_assets(folder / ASSETS)
     return folder
 
@@ -131,7 +135,7 @@ def index_quiz(env: Environment) -> Callable[[Quiz], str]:
     return lambda quiz: macro(quiz, heading=3, from_lesson=True, hidden=True)
 
 
-def render_lesson_lists(env: Environment, index: IndexPage, store: Snapshot | None) -> None:
+def render_lesson_lists(env: Environment, index: IndexPage, store: Pack | None) -> None:
     """Each workout's list of lessons, made again only when its entries changed."""
     macro = env.get_template("lessons.html.j2").module.lessons_list  # type: ignore[attr-defined]
     workouts = [w for topic in index.topics for course in topic.courses for w in course.workouts]

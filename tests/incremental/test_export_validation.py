@@ -11,6 +11,7 @@ import pytest
 
 from pipeline import export_json, schema
 from pipeline.check import check
+from pipeline.pack import Pack
 
 
 @pytest.fixture(scope="module")
@@ -79,11 +80,9 @@ def test_the_memo_remembers_this_builds_items_only(
 def test_rendered_text_is_the_documents_text_from_cache_or_not(
     course: Path, tmp_path: Path
 ) -> None:
-    from pipeline.lesson_cache import BlobCache
-
     checked = check(course)
     expected = export_json.dumps(export_json.document(checked.curriculum, checked.cards, 7))
-    store = BlobCache(tmp_path / "json")
+    store = Pack(tmp_path / "json.pack")
     first = export_json.render(checked.curriculum, checked.cards, 7, store)
     assert first is not None and first.text == expected and first.made
     first.require_valid()
@@ -101,15 +100,15 @@ def test_a_broken_card_is_reported_and_never_cached(
     document: dict[str, Any], course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pipeline.card import Card
-    from pipeline.lesson_cache import BlobCache
 
     made = Card.to_dict
     monkeypatch.setattr(Card, "to_dict", lambda card: {**made(card), "gaps": "many"})
     checked = check(course)
-    store = BlobCache(tmp_path / "json")
+    store = Pack(tmp_path / "json.pack")
     for _ in range(2):
         rendered = export_json.render(checked.curriculum, checked.cards, 7, store)
         assert rendered is not None
         with pytest.raises(export_json.ExportError, match="at /cards/0/gaps"):
             rendered.require_valid()
-    assert not (tmp_path / "json").exists()
+    store.save()
+    assert Pack(tmp_path / "json.pack").stored_keys() == []

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import lesson_cache
+from pipeline import lesson_cache, pack
 from pipeline.check import Checked, LessonLoading, check
 from pipeline.course import _discover
-from pipeline.lesson_cache import LessonCache, lesson_key
+from pipeline.lesson_cache import LESSONS_PACK, LessonCache, lesson_key
+from pipeline.pack import Pack
 
 
 def snapshot(checked: Checked) -> bytes:
@@ -43,8 +44,8 @@ def lesson_files(course: Path) -> list[Path]:
     return _discover(course)[0]
 
 
-def entries(cache_dir: Path) -> list[Path]:
-    return sorted(cache_dir.rglob("*.pickle"))
+def entries(cache_dir: Path) -> list[str]:
+    return Pack(cache_dir / LESSONS_PACK).stored_keys()
 
 
 def test_pool_gives_what_the_serial_read_gives(course: Path) -> None:
@@ -103,24 +104,44 @@ def test_changed_pipeline_version_reads_everything_again(
         lesson_cache.pipeline_fingerprint.cache_clear()
 
 
+def _rewritten(file: Path, change) -> None:
+    """The pack at `file` with its entries changed by `change(entries)`, as sound records."""
+    store = Pack(file)
+    entries = {key: store.get(key) for key in store.stored_keys()}
+    change(entries)
+    file.write_bytes(pack.records(entries.items()))
+
+
+def _flip(file: Path, key: str) -> None:
+    data = bytearray(file.read_bytes())
+    data[data.index(key.encode()) + len(key) + 100] ^= 1  # in the entry's value
+    file.write_bytes(bytes(data))
+
+
+def _value(value: bytes):
+    return lambda file, first, second: _rewritten(file, lambda e: e.update({first: value}))
+
+
+def _swapped(file: Path, first: str, second: str) -> None:
+    _rewritten(file, lambda e: e.update({first: e[second]}))  # another key's sound entry
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda entry, other: entry.write_bytes(b"not a pickle"), id="garbage"),
-        pytest.param(lambda entry, other: entry.write_bytes(entry.read_bytes()[:40]), id="cut"),
-        pytest.param(lambda entry, other: entry.write_bytes(b""), id="empty"),
-        pytest.param(lambda entry, other: entry.write_bytes(other.read_bytes()), id="another-key"),
-        pytest.param(
-            lambda entry, other: entry.write_bytes(pickle.dumps(("x", None))), id="wrong-shape"
-        ),
+        pytest.param(_value(b"not a pickle"), id="garbage"),
+        pytest.param(lambda file, a, b: file.write_bytes(file.read_bytes()[:40]), id="cut"),
+        pytest.param(lambda file, a, b: file.write_bytes(b""), id="empty"),
+        pytest.param(lambda file, a, b: _flip(file, a), id="flipped"),
+        pytest.param(_swapped, id="another-key"),
+        pytest.param(_value(pickle.dumps(("x", None))), id="wrong-shape"),
     ],
 )
 def test_damaged_entry_is_read_again_and_rewritten(course: Path, tmp_path: Path, damage) -> None:
     paths = lesson_files(course)
     check(course, cache_dir=tmp_path)
-    cache = LessonCache(tmp_path)
-    first, second = (cache.path(lesson_key(p, p.read_bytes())) for p in paths[:2])
-    damage(first, second)
+    first, second = (lesson_key(p, p.read_bytes()) for p in paths[:2])
+    damage(tmp_path / LESSONS_PACK, first, second)
     assert snapshot(check(course, cache_dir=tmp_path)) == snapshot(check(course))
     again = LessonCache(tmp_path)
     LessonLoading(again)(paths)

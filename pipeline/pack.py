@@ -1,0 +1,275 @@
+"""A pack: many keyed entries in one file, appended to by each build, read an entry at a time.
+
+Caches of 5,000 lessons, pages or notes as one file each cost a cold build more than making
+their contents (creating a file costs about a millisecond here), and a rebuild 5,000 opens.
+A pack is a run of records instead: a head (the key's and the value's lengths, the value's
+CRC-32 and a CRC-32 of the head and key), the key (ASCII) and the value. Opening a pack reads
+the heads and keys only; a value is read, and its CRC checked, when it is asked for.
+
+A head that does not check ends the pack there (the lengths after it cannot be trusted); a
+value that does not check loses that entry only. Either way a cache only costs time. A build
+appends what it added, under an exclusive lock so that two builds sharing a cache never
+interleave records; the file is rewritten, with only the entries this build used or kept,
+when it was damaged or when at least half of it is entries no build uses any more, so it does
+not grow with every edit. `prune=False` keeps every sound entry (a cache several sources
+share, where "unused by this build" says nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: appends are not locked
+    fcntl = None  # type: ignore[assignment]
+
+T = TypeVar("T")
+
+_HEAD = struct.Struct("<HIII")  # key length, value length, value CRC-32, head CRC-32
+_FLUSH_BYTES = 16 << 20  # pending values written out beyond this, to bound memory
+
+
+class Pack:
+    def __init__(self, file: Path | None, *, prune: bool = True) -> None:
+        self.file = file  # None: nothing is stored (`--no-cache`)
+        self.prune = prune
+        self.hits = 0
+        self.misses = 0
+        self._index: dict[str, tuple[int, int, int]] | None = None  # key: offset, size, CRC
+        self._reader: int | None = None  # a descriptor of the indexed file
+        self._inode: tuple[int, int] | None = None
+        self._size = 0  # the indexed file's bytes, a damaged tail included
+        self._whole = 0  # the bytes of its sound records
+        self._damaged = False
+        self._stale = 0  # bytes of records a later one replaced
+        self._used: set[str] = set()
+        self._pending: dict[str, bytes] = {}
+        self._pending_bytes = 0
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def stored_keys(self) -> list[str]:
+        """The keys of the entries in the file, in the order they were written."""
+        return list(self._entries())
+
+    def get(self, key: str) -> bytes | None:
+        """The value under `key` (one this build put, or one in the file that checks)."""
+        value = self._pending.get(key)
+        if value is None:
+            value = self._read(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used.add(key)
+        return value
+
+    def _read(self, key: str) -> bytes | None:
+        place = self._entries().get(key)
+        if place is None or self._reader is None:
+            return None
+        offset, size, check = place
+        try:
+            value = os.pread(self._reader, size, offset)
+        except OSError:
+            value = b""
+        if len(value) == size and zlib.crc32(value) == check:
+            return value
+        del self._entries()[key]  # damaged: made again, and the file mended on saving
+        self._damaged = True
+        return None
+
+    def _entries(self) -> dict[str, tuple[int, int, int]]:
+        if self._index is None:
+            self._index = {}
+            if self.file is not None:
+                self._open()
+        return self._index
+
+    def _open(self) -> None:
+        assert self.file is not None and self._index is not None
+        try:
+            self._reader = os.open(self.file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:  # missing or unreadable: every entry is made again
+            return
+        status = os.fstat(self._reader)
+        self._inode, self._size = (status.st_dev, status.st_ino), status.st_size
+        self._whole = self._scan(0)
+        self._damaged = self._whole != self._size
+
+    def _scan(self, offset: int) -> int:
+        """Index the records from `offset`; returns where the sound ones end."""
+        assert self._reader is not None and self._index is not None
+        while offset + _HEAD.size <= self._size:
+            found = self._head(offset)
+            if found is None:
+                break
+            key, start, size, check = found
+            if start + size > self._size:  # cut off
+                break
+            self._forget(key)
+            self._index[key] = (start, size, check)
+            offset = start + size
+        return offset
+
+    def _head(self, offset: int) -> tuple[str, int, int, int] | None:
+        assert self._reader is not None
+        try:
+            data = os.pread(self._reader, _HEAD.size + 255, offset)
+        except OSError:
+            return None
+        if len(data) < _HEAD.size:
+            return None
+        key_size, size, check, head_check = _HEAD.unpack_from(data)
+        key = data[_HEAD.size : _HEAD.size + key_size]
+        if len(key) != key_size or _head_check(key_size, size, check, key) != head_check:
+            return None
+        return key.decode("ascii", "replace"), offset + _HEAD.size + key_size, size, check
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep `data` under `key` (an ASCII key of at most 255 characters)."""
+        if self.file is None:
+            return
+        if len(key) > 255 or not key.isascii():
+            raise ValueError(f"a pack key is ASCII, at most 255 characters: {key!r}")
+        self._used.add(key)
+        if self._pending.get(key) == data:
+            return
+        self._forget(key)
+        self._pending[key] = data
+        self._pending_bytes += len(data)
+        if self._pending_bytes > _FLUSH_BYTES:
+            self._append()
+
+    def _forget(self, key: str) -> None:
+        """The record stored under `key` is replaced: its bytes are garbage from now on."""
+        place = self._entries().pop(key, None)
+        if place is not None:
+            self._stale += _HEAD.size + len(key) + place[1]
+
+    def keep(self, key: str | None) -> None:
+        """Count the entry as used without reading it (its output was reused another way)."""
+        if key is not None:
+            self._used.add(key)
+
+    def remember(self, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
+        """The value kept (pickled) under `key` if there is one and it is `valid`; else
+        `make()`, kept for the next build."""
+        entry = self.get(key)
+        if entry is not None:
+            try:
+                found = pickle.loads(entry)
+            except Exception:  # the record's checksum passed, so another pipeline wrote it
+                found = None
+            if found is not None and valid(found):
+                return found
+        made = make()
+        self.put(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
+
+    def save(self) -> None:
+        """Write out what this build added: appended, or the whole file made again."""
+        if self.file is None:
+            return
+        entries = self._entries()
+        unused = self._stale + sum(
+            _HEAD.size + len(k) + size for k, (_, size, _) in entries.items() if k not in self._used
+        )
+        try:
+            if self._damaged or (self.prune and unused and unused * 2 >= self._whole):
+                self._rewrite()
+            elif self._pending:
+                self._append()
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self.close()
+
+    def close(self) -> None:
+        if self._reader is not None:
+            os.close(self._reader)
+        self._reader, self._index = None, None
+        self._pending, self._pending_bytes = {}, 0
+
+    def _append(self) -> None:
+        """The pending records at the end of the file, under its lock; they join the index."""
+        assert self.file is not None
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        self._entries()
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        writer = os.open(self.file, flags, 0o644)
+        try:
+            if fcntl is not None:
+                fcntl.flock(writer, fcntl.LOCK_EX)
+            status = os.fstat(writer)
+            if (status.st_dev, status.st_ino) != self._inode or status.st_size < self._size:
+                self._reindex()  # made or replaced by another build since it was read
+            offset, entries = os.fstat(writer).st_size, self._entries()
+            with os.fdopen(os.dup(writer), "ab") as stream:
+                for key, value in pending.items():
+                    stream.write(_record(key, value))
+                    start = offset + _HEAD.size + len(key)
+                    entries[key] = (start, len(value), zlib.crc32(value))
+                    offset = start + len(value)
+        finally:
+            os.close(writer)  # and with it the lock
+        self._size = offset
+        if not self._damaged:
+            self._whole = offset
+
+    def _reindex(self) -> None:
+        """Read the index again from the file as it is now (another build replaced it)."""
+        if self._reader is not None:
+            os.close(self._reader)
+        self._reader, self._inode, self._size, self._index = None, None, 0, {}
+        self._stale = 0
+        self._open()
+        if self._reader is None:
+            self._reader = os.open(self.file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            status = os.fstat(self._reader)
+            self._inode = (status.st_dev, status.st_ino)
+
+    def _rewrite(self) -> None:
+        """A new file with the used entries (in file order) and the pending ones."""
+        assert self.file is not None
+        kept = [k for k in self._entries() if k in self._used and k not in self._pending]
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                for key in kept:
+                    value = self._read(key)
+                    if value is not None:
+                        stream.write(_record(key, value))
+                for key, value in self._pending.items():
+                    stream.write(_record(key, value))
+            os.replace(temporary, self.file)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _head_check(key_size: int, size: int, check: int, key: bytes) -> int:
+    return zlib.crc32(struct.pack("<HII", key_size, size, check) + key)
+
+
+def _record(key: str, value: bytes) -> bytes:
+    raw = key.encode("ascii")
+    check = zlib.crc32(value)
+    head = _HEAD.pack(len(raw), len(value), check, _head_check(len(raw), len(value), check, raw))
+    return head + raw + value
+
+
+def records(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """The bytes of a pack holding `entries` (for tests and tools)."""
+    return b"".join(_record(key, value) for key, value in entries)
