@@ -16,8 +16,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from pipeline import schema
 from pipeline.atomic_file import write_atomically
 from pipeline.card import Card
@@ -282,10 +280,8 @@ def _splittable() -> bool:
     )
 
 
-@cache
-def _item_validator(name: str) -> Draft202012Validator:
-    reference = f"{schema.load('export')['$id']}#/properties/{name}/items"
-    return Draft202012Validator({"$ref": reference}, registry=schema.registry())
+def _item_validator(name: str) -> schema.Validator:
+    return schema.pointer_validator("export", f"/properties/{name}/items")
 
 
 @cache

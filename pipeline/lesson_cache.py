@@ -27,7 +27,15 @@ from pipeline.pack import Pack
 FORMAT = 1  # the layout of an entry; part of the key
 CACHE_DIR = Path(".cache") / "lessons"
 _PIPELINE_SOURCES = Path(__file__).resolve().parent
-_LIBRARIES = ("mistune", "pygments", "PyYAML", "python-frontmatter", "jsonschema", "nh3")
+_LIBRARIES = (
+    "mistune",
+    "pygments",
+    "PyYAML",
+    "python-frontmatter",
+    "jsonschema",
+    "jsonschema-rs",
+    "nh3",
+)
 
 Loaded = tuple[Lesson, list[Diagnostic]]  # a lesson and every diagnostic reading and rules gave
 
