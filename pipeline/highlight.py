@@ -21,7 +21,7 @@ import html as htmllib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pygments.lexer import Lexer
@@ -76,10 +76,17 @@ class Palette:
 def lexer_for(info: str | None) -> Lexer | None:
     """The Pygments lexer named by a fence's info string (`bash`, `Dockerfile`), if any."""
     name = (info or "").strip().split(None, 1)[:1]
-    if not name or name[0].lower() not in _builtin_aliases():
+    return _lexer(name[0].lower()) if name else None
+
+
+@cache
+def _lexer(alias: str) -> Lexer | None:
+    """One lexer per alias: finding it costs more than lexing a short block, and a lexer
+    keeps no state between calls of `get_tokens`."""
+    if alias not in _builtin_aliases():
         return None
     try:
-        return get_lexer_by_name(name[0].lower(), stripnl=False, ensurenl=False)
+        return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
 
@@ -93,6 +100,7 @@ def _builtin_aliases() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1024)  # a question's code is rendered for the question and its section
 def code_block(code: str, info: str | None) -> str | None:
     """`<pre><code>` HTML with class-mode spans, or None when the language is unknown.
 

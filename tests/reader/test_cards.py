@@ -134,3 +134,20 @@ def test_the_card_schema_rejects_what_a_card_cannot_be(tmp_path: Path) -> None:
     broken = dict(card, kind="footnote")  # a footnote card with answers and no definition
     assert schema.errors(broken, "card")
     assert schema.errors(dict(card, verification={"status": "maybe"}), "card")
+
+
+def test_a_cards_dict_is_every_field_but_the_bookkeeping_in_the_schemas_order() -> None:
+    """`to_dict` copies fields by hand: it must say what `asdict` says, key order included."""
+    from dataclasses import asdict
+
+    course = Path(__file__).resolve().parents[2] / "cards"
+    cards = check(course).cards
+    assert {card.kind for card in cards} >= {"practice", "revision", "footnote"}
+    assert any(card.oracle for card in cards) and any(card.definition for card in cards)
+    for card in cards:
+        expected = asdict(card)
+        for bookkeeping in ("path", "id_line", "origin"):
+            del expected[bookkeeping]
+        found = card.to_dict()
+        assert found == expected
+        assert list(found) == list(schema.load("card")["properties"])
