@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import manifest as manifests
@@ -69,12 +70,17 @@ class Curriculum:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the folder read (POSIX), as written into the exports."""
-        # a lesson file read on its own is the root: it is relative to its folder (no stat)
-        base = self.root.parent if path == self.root else self.root
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return _relative(self.root, path)
+
+
+@lru_cache(maxsize=1 << 16)  # asked for each lesson by the cards, cards.json, the decks, the site
+def _relative(root: Path, path: Path) -> str:
+    # a lesson file read on its own is the root: it is relative to its folder (no stat)
+    base = root.parent if path == root else root
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 # Reads lesson files, in order, each into its lesson and problems (check.py's caches and pools).
