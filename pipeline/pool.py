@@ -25,12 +25,19 @@ def size(jobs: int, pieces: int, minimum: int) -> int:
 def ordered_map(
     work: Callable[..., Result], *items: Iterable[Item], processes: int, pieces: int
 ) -> Iterator[Result]:
-    """`map(work, *items)` in `processes` processes (in this one when that is 1)."""
+    """`map(work, *items)` in `processes` processes (in this one when that is 1). Results come
+    as they are done, in order, so the caller works on the first while the pool makes the
+    rest; the pool closes when the last is taken (or the iterator is dropped)."""
     if processes <= 1:
         return map(work, *items)
-    chunk = max(1, pieces // (processes * 8))
+    return _pooled(work, items, processes, max(1, pieces // (processes * 8)))
+
+
+def _pooled(
+    work: Callable[..., Result], items: tuple[Iterable[Item], ...], processes: int, chunk: int
+) -> Iterator[Result]:
     with ProcessPoolExecutor(processes, mp_context=context()) as pool:
-        return iter(list(pool.map(work, *items, chunksize=chunk)))
+        yield from pool.map(work, *items, chunksize=chunk)
 
 
 def context() -> multiprocessing.context.BaseContext:
