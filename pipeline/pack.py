@@ -12,7 +12,8 @@ appends what it added, under an exclusive lock so that two builds sharing a cach
 interleave records; the file is rewritten, with only the entries this build used or kept,
 when it was damaged or when at least half of it is entries no build uses any more, so it does
 not grow with every edit. `prune=False` keeps every sound entry (a cache several sources
-share, where "unused by this build" says nothing).
+share, where "unused by this build" says nothing); only records a later one replaced count
+as garbage then.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Pack:
         self.prune = prune
         self.hits = 0
         self.misses = 0
+        self.write_errors = 0
         self._index: dict[str, tuple[int, int, int]] | None = None  # key: offset, size, CRC
         self._reader: int | None = None  # a descriptor of the indexed file
         self._inode: tuple[int, int] | None = None
@@ -181,17 +183,18 @@ class Pack:
         """Write out what this build added: appended, or the whole file made again."""
         if self.file is None:
             return
-        entries = self._entries()
         unused = self._stale + sum(
-            _HEAD.size + len(k) + size for k, (_, size, _) in entries.items() if k not in self._used
+            _HEAD.size + len(k) + size
+            for k, (_, size, _) in self._entries().items()
+            if self.prune and k not in self._used
         )
         try:
-            if self._damaged or (self.prune and unused and unused * 2 >= self._whole):
+            if self._damaged or (unused and unused * 2 >= self._whole):
                 self._rewrite()
             elif self._pending:
                 self._append()
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        except OSError:  # a cache that cannot be written only costs time
+            self.write_errors += 1
         self.close()
 
     def close(self) -> None:
@@ -242,7 +245,11 @@ class Pack:
     def _rewrite(self) -> None:
         """A new file with the used entries (in file order) and the pending ones."""
         assert self.file is not None
-        kept = [k for k in self._entries() if k in self._used and k not in self._pending]
+        kept = [
+            k
+            for k in self._entries()
+            if (k in self._used or not self.prune) and k not in self._pending
+        ]
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
         try:

@@ -2,10 +2,10 @@
 
 A result is keyed by the sha256 of the scenario's text, the oracle's and the pipeline's versions
 and a digest of the oracle's own source files: a changed scenario, a new release or an edited
-engine all miss. Entries live as JSON files under `.cache/oracle/` in the project root (never in
+engine all miss. Entries are JSON in one pack under `.cache/oracle/` in the project root (never in
 the output folder). The cache is only ever an optimisation: an entry that cannot be read, does
-not parse or does not match its key is ignored (and rewritten after the scenario runs again), and
-a write goes to a temporary file renamed into place, so a reader never sees half an entry.
+not parse or does not match its key is ignored (and stored again after the scenario runs again);
+the pack's checksums mean a reader never takes half an entry.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__ as PIPELINE_VERSION
-from pipeline.keyed_files import KeyedFiles
 from pipeline.oracle import __version__ as ORACLE_VERSION
+from pipeline.pack import Pack
 
 CACHE_DIR = Path(".cache") / "oracle"
 FORMAT = 1  # the layout of an entry; part of the key
@@ -117,15 +117,24 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-class ScenarioCache(KeyedFiles):
-    """Outcomes on disk, one JSON file per key (`<dir>/<key[:2]>/<key>.json`)."""
+SCENARIOS_PACK = "scenarios.pack"
 
-    suffix = ".json"
 
-    def get(self, scenario: str) -> Outcome | None:
+class ScenarioCache(Pack):
+    """Outcomes as JSON in one pack (`<dir>/scenarios.pack`), never pruned: every source of the
+    project shares it, so what one build did not use says nothing. Verifying saves it."""
+
+    def __init__(self, directory: Path | None) -> None:
+        super().__init__(directory / SCENARIOS_PACK if directory is not None else None, prune=False)
+
+    def load(self, scenario: str) -> Outcome | None:
         """The stored outcome, or None if there is none or it cannot be trusted."""
         key = cache_key(scenario)
-        return self.found(self._trusted(key, self.read(key)))
+        data = self.get(key)
+        outcome = self._trusted(key, data)
+        if data is not None and outcome is None:  # stored, but not usable: a miss
+            self.hits, self.misses = self.hits - 1, self.misses + 1
+        return outcome
 
     @staticmethod
     def _trusted(key: str, data: bytes | None) -> Outcome | None:
@@ -139,9 +148,8 @@ class ScenarioCache(KeyedFiles):
         except (ValueError, TypeError):  # undecodable or corrupt: run it again
             return None
 
-    def put(self, scenario: str, outcome: Outcome) -> None:
-        """Store atomically; a cache that cannot be written only costs time, so never fail."""
+    def store(self, scenario: str, outcome: Outcome) -> None:
         key = cache_key(scenario)
         entry = {"key": key, "outcome": outcome.to_json()}
         text = json.dumps(entry, ensure_ascii=False, indent=1) + "\n"
-        self.write(key, text.encode("utf-8"))
+        self.put(key, text.encode("utf-8"))

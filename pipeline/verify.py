@@ -81,7 +81,7 @@ class Verifier:
     def _known(self, text: str) -> Outcome | None:
         """The outcome seen before or cached (then remembered); None if it must run."""
         if text not in self._seen and self.cache:
-            cached = self.cache.get(text)
+            cached = self.cache.load(text)
             if cached is not None:
                 self._seen[text] = cached
         return self._seen.get(text)
@@ -109,7 +109,10 @@ class Verifier:
         """Judge every card; with `jobs` > 1 the scenarios no cache holds run in a pool first."""
         cards = list(cards)
         self.prefetch([card.oracle.text for card in cards if card.oracle is not None], jobs)
-        return diags.ordered(p for card in cards for p in self.verify(card))
+        problems = diags.ordered(p for card in cards for p in self.verify(card))
+        if self.cache:
+            self.cache.save()
+        return problems
 
     def prefetch(self, texts: list[str], jobs: int) -> None:
         """Run the scenarios that are neither seen nor cached in `jobs` processes (each runs in a
@@ -128,7 +131,7 @@ class Verifier:
         """A scenario that really ran: counted, cached and remembered."""
         self.runs += 1
         if self.cache:
-            self.cache.put(text, outcome)
+            self.cache.store(text, outcome)
         self._seen[text] = outcome
 
 

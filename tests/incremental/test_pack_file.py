@@ -193,3 +193,24 @@ def test_a_key_must_be_short_ascii(tmp_path: Path) -> None:
         store.put("é", b"1")
     with pytest.raises(ValueError):
         store.put("k" * 256, b"1")
+
+
+def test_without_pruning_a_mended_file_keeps_every_sound_entry(tmp_path: Path) -> None:
+    file = tmp_path / "s.pack"
+    saved(file, {"a": b"1" * 100, "b": b"2" * 100})
+    file.write_bytes(file.read_bytes()[:-10])  # "b" cut off
+    store = Pack(file, prune=False)
+    store.put("c", b"3")
+    store.save()  # damaged: made again, with "a" although this build never read it
+    assert file.read_bytes() == pack.records([("a", b"1" * 100), ("c", b"3")])
+
+
+def test_without_pruning_replaced_records_are_dropped_when_they_are_most_of_it(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "s.pack"
+    saved(file, {"a": b"1" * 1000, "b": b"2"})
+    store = Pack(file, prune=False)
+    store.put("a", b"new")
+    store.save()
+    assert file.read_bytes() == pack.records([("b", b"2"), ("a", b"new")])

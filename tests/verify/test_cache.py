@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import build as build_module
-from pipeline import scenario_cache, verify
-from pipeline.scenario_cache import FailedCommand, Outcome, ScenarioCache, cache_key
+from pipeline import pack, scenario_cache, verify
+from pipeline.pack import Pack
+from pipeline.scenario_cache import (
+    SCENARIOS_PACK,
+    FailedCommand,
+    Outcome,
+    ScenarioCache,
+    cache_key,
+)
 
 SCENARIO = "$ printf 'a\\nb\\n' > f.txt\n$ wc -l < f.txt\n"
 
@@ -42,7 +49,7 @@ def test_a_second_build_does_not_run_an_unchanged_scenario(kit, write_lesson, ru
     assert second.ok and runs == [SCENARIO]  # served by the cache
     assert second.checked.cards[0].verification.status == "verified"
     assert second.checked.cards[0].verification.output == "2"
-    entries = list((source.parent / ".cache" / "oracle").rglob("*.json"))
+    entries = stored(source.parent / ".cache" / "oracle")
     assert len(entries) == 1  # in the project root (the folder with pyproject.toml)
     assert not list((tmp_path / "dist").rglob(".cache"))
 
@@ -75,42 +82,66 @@ def verify_lesson(path: Path, cache: ScenarioCache):
     return verify.Verifier(cache).verify_all(check(path).cards)
 
 
+def stored(folder: Path) -> list[str]:
+    """The keys in the scenario pack under `folder`."""
+    return Pack(folder / SCENARIOS_PACK).stored_keys()
+
+
 def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, runs) -> None:
-    cache = ScenarioCache(tmp_path / "cache")
-    good = verify.Verifier(cache).outcome(SCENARIO)
-    entry = cache.path(cache_key(SCENARIO))
+    folder = tmp_path / "cache"
+    first = ScenarioCache(folder)
+    good = verify.Verifier(first).outcome(SCENARIO)
+    first.save()
+    key = cache_key(SCENARIO)
     for garbage in (
         b"{not json",
         b"\xff\xfe",
-        json.dumps(
-            {"key": cache_key(SCENARIO), "outcome": {"answer": 3, "failure": None}}
-        ).encode(),
+        json.dumps({"key": key, "outcome": {"answer": 3, "failure": None}}).encode(),
         json.dumps({"key": "another", "outcome": {"answer": "9", "failure": None}}).encode(),
-        json.dumps({"key": cache_key(SCENARIO), "outcome": {"answer": "9"}}).encode(),
+        json.dumps({"key": key, "outcome": {"answer": "9"}}).encode(),
         b"",
     ):
-        entry.write_bytes(garbage)
+        (folder / SCENARIOS_PACK).write_bytes(pack.records([(key, garbage)]))
+        cache = ScenarioCache(folder)
+        assert verify.Verifier(cache).verify_all([]) == []  # saves nothing new
         assert verify.Verifier(cache).outcome(SCENARIO) == good
-        assert json.loads(entry.read_text())["outcome"]["answer"] == "2"  # rewritten
+        cache.save()
+        entry = ScenarioCache(folder).get(key)
+        assert entry is not None and json.loads(entry)["outcome"]["answer"] == "2"  # stored again
     assert len(runs) == 7
+
+
+def test_a_damaged_pack_only_costs_time(tmp_path, runs) -> None:
+    folder = tmp_path / "cache"
+    cache = ScenarioCache(folder)
+    verify.Verifier(cache).outcome(SCENARIO)
+    cache.save()
+    data = bytearray((folder / SCENARIOS_PACK).read_bytes())
+    data[-3] ^= 1  # inside the outcome: its checksum fails
+    (folder / SCENARIOS_PACK).write_bytes(bytes(data))
+    assert verify.Verifier(ScenarioCache(folder)).outcome(SCENARIO).answer == "2"
+    assert len(runs) == 2
 
 
 def test_an_unreadable_cache_only_costs_time(tmp_path, runs) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    cache = ScenarioCache(blocker / "cache")  # can be neither read nor written
-    assert verify.Verifier(cache).outcome(SCENARIO).answer == "2"
-    assert verify.Verifier(cache).outcome(SCENARIO).answer == "2"
-    assert len(runs) == 2 and cache.write_errors == 2
+    for _ in range(2):
+        cache = ScenarioCache(blocker / "cache")  # can be neither read nor written
+        assert verify.Verifier(cache).outcome(SCENARIO).answer == "2"
+        cache.save()
+        assert cache.write_errors == 1
+    assert len(runs) == 2
 
 
-def test_writes_are_atomic_and_leave_no_temporary_file(tmp_path) -> None:
+def test_an_outcome_reads_back_as_it_was_stored(tmp_path) -> None:
     cache = ScenarioCache(tmp_path / "cache")
     outcome = Outcome("x", FailedCommand(2, "ls /missing", "exit status 2", "ls: nope\n"))
-    cache.put("$ anything", outcome)
-    files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
-    assert [p.name for p in files] == [f"{cache_key('$ anything')}.json"]
-    assert cache.get("$ anything") == outcome
+    cache.store("$ anything", outcome)
+    cache.save()
+    files = [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert files == [SCENARIOS_PACK]  # one pack, no temporary file left
+    assert ScenarioCache(tmp_path / "cache").load("$ anything") == outcome
 
 
 def test_the_key_covers_the_text_and_both_versions(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,4 +163,4 @@ def test_the_cache_lives_in_the_project_root_never_in_the_output(kit, write_less
     assert inside.returncode == 2 and "cannot be inside the output" in inside.stderr
     elsewhere = kit.pipeline("build", source, "-o", out, "--cache-dir", tmp_path / "mine")
     assert elsewhere.returncode == 0, elsewhere.stdout
-    assert len(list((tmp_path / "mine").rglob("*.json"))) == 1
+    assert len(stored(tmp_path / "mine")) == 1
