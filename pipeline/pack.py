@@ -8,9 +8,10 @@ the heads and keys only; a value is read, and its CRC checked, when it is asked 
 
 A head that does not check ends the pack there (the lengths after it cannot be trusted); a
 value that does not check loses that entry only. Either way a cache only costs time. A build
-appends what it added, under an exclusive lock so that two builds sharing a cache never
-interleave records; the file is rewritten, with only the entries this build used or kept,
-when it was damaged or when at least half of it is entries no build uses any more, so it does
+appends what it added under an exclusive lock, so two builds sharing a cache never interleave
+records; under the same lock, and from the file as it is then, it decides to rewrite it
+instead, with only the entries it used or kept (and any another build added since it read the
+file), when it is damaged or at least half of it is entries no build uses any more, so it does
 not grow with every edit. `prune=False` keeps every sound entry (a cache several sources
 share, where "unused by this build" says nothing); only records a later one replaced count
 as garbage then.
@@ -23,7 +24,8 @@ import pickle
 import struct
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +55,7 @@ class Pack:
         self._damaged = False
         self._stale = 0  # bytes of records a later one replaced
         self._used: set[str] = set()
+        self._first_seen: set[str] | None = None  # the keys in the file when first read
         self._pending: dict[str, bytes] = {}
         self._pending_bytes = 0
 
@@ -106,6 +109,8 @@ class Pack:
         self._inode, self._size = (status.st_dev, status.st_ino), status.st_size
         self._whole = self._scan(0)
         self._damaged = self._whole != self._size
+        if self._first_seen is None:
+            self._first_seen = set(self._index)
 
     def _scan(self, offset: int) -> int:
         """Index the records from `offset`; returns where the sound ones end."""
@@ -151,7 +156,10 @@ class Pack:
         self._pending[key] = data
         self._pending_bytes += len(data)
         if self._pending_bytes > _FLUSH_BYTES:
-            self._append()
+            try:
+                self._append()
+            except OSError:  # a cache that cannot be written only costs time
+                self.write_errors += 1
 
     def _forget(self, key: str) -> None:
         """The record stored under `key` is replaced: its bytes are garbage from now on."""
@@ -180,21 +188,23 @@ class Pack:
         return made
 
     def save(self) -> None:
-        """Write out what this build added: appended, or the whole file made again."""
+        """Write out what this build added: appended, or the whole file made again.
+
+        Whether the file is damaged or mostly garbage is decided under its lock, from the file
+        as it is then: another build may have appended (a record seen half-written while it
+        wrote is no damage) or replaced it since this one read it."""
         if self.file is None:
             return
-        unused = self._stale + sum(
-            _HEAD.size + len(k) + size
-            for k, (_, size, _) in self._entries().items()
-            if self.prune and k not in self._used
-        )
-        try:
-            if self._damaged or (unused and unused * 2 >= self._whole):
-                self._rewrite()
-            elif self._pending:
-                self._append()
-        except OSError:  # a cache that cannot be written only costs time
-            self.write_errors += 1
+        if self._pending or self._damaged or self._garbage_heavy():
+            try:
+                with self._locked() as writer:
+                    self._refresh(writer)
+                    if self._damaged or self._garbage_heavy():
+                        self._rewrite()
+                    elif self._pending:
+                        self._write_pending(writer)
+            except OSError:  # a cache that cannot be written only costs time
+                self.write_errors += 1
         self.close()
 
     def close(self) -> None:
@@ -203,53 +213,90 @@ class Pack:
         self._reader, self._index = None, None
         self._pending, self._pending_bytes = {}, 0
 
+    def _garbage_heavy(self) -> bool:
+        """At least half of the file is records no build needs (replaced, or unused here)."""
+        unused = self._stale + sum(
+            _HEAD.size + len(k) + size
+            for k, (_, size, _) in self._entries().items()
+            if not self._kept(k)
+        )
+        return bool(unused) and unused * 2 >= self._whole
+
+    def _kept(self, key: str) -> bool:
+        """Is the entry worth keeping? Used by this build, or pruning is off, or another
+        build wrote it after this one first read the file (that build may need it)."""
+        return not self.prune or key in self._used or key not in (self._first_seen or ())
+
     def _append(self) -> None:
-        """The pending records at the end of the file, under its lock; they join the index."""
+        """The pending records at the end of the file (a flush before saving)."""
         assert self.file is not None
-        pending, self._pending, self._pending_bytes = self._pending, {}, 0
-        self._entries()
+        with self._locked() as writer:
+            self._refresh(writer)
+            self._write_pending(writer)
+
+    @contextmanager
+    def _locked(self) -> Iterator[int]:
+        """A descriptor for appending to the file, holding its exclusive lock. A build that
+        replaced the file while this one waited leaves the lock on a file no one reads any
+        more: then the new file is locked instead."""
+        assert self.file is not None
         self.file.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-        writer = os.open(self.file, flags, 0o644)
+        while True:
+            writer = os.open(self.file, flags, 0o644)
+            try:
+                if fcntl is not None:
+                    fcntl.flock(writer, fcntl.LOCK_EX)
+                locked, named = os.fstat(writer), os.stat(self.file)
+            except FileNotFoundError:  # replaced and not yet there: try again
+                os.close(writer)
+                continue
+            except BaseException:
+                os.close(writer)
+                raise
+            if (locked.st_dev, locked.st_ino) == (named.st_dev, named.st_ino):
+                break
+            os.close(writer)
         try:
-            if fcntl is not None:
-                fcntl.flock(writer, fcntl.LOCK_EX)
-            status = os.fstat(writer)
-            if (status.st_dev, status.st_ino) != self._inode or status.st_size < self._size:
-                self._reindex()  # made or replaced by another build since it was read
-            offset, entries = os.fstat(writer).st_size, self._entries()
-            with os.fdopen(os.dup(writer), "ab") as stream:
-                for key, value in pending.items():
-                    stream.write(_record(key, value))
-                    start = offset + _HEAD.size + len(key)
-                    entries[key] = (start, len(value), zlib.crc32(value))
-                    offset = start + len(value)
+            yield writer
         finally:
             os.close(writer)  # and with it the lock
+
+    def _refresh(self, writer: int) -> None:
+        """Index the file again if it is not the one (or not the size) this build read."""
+        self._entries()
+        status = os.fstat(writer)
+        if (status.st_dev, status.st_ino) != self._inode or status.st_size != self._size:
+            if self._reader is not None:
+                os.close(self._reader)
+            self._reader, self._inode, self._size, self._index = None, None, 0, {}
+            self._stale, self._damaged = 0, False
+            self._open()
+            for key in self._pending:  # this build's values replace the file's
+                self._forget(key)
+
+    def _write_pending(self, writer: int) -> None:
+        """Append the pending records through the locked descriptor; they join the index."""
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        offset, entries = os.fstat(writer).st_size, self._entries()
+        with os.fdopen(os.dup(writer), "ab") as stream:
+            for key, value in pending.items():
+                stream.write(_record(key, value))
+                start = offset + _HEAD.size + len(key)
+                entries[key] = (start, len(value), zlib.crc32(value))
+                offset = start + len(value)
+        if self._reader is None:  # the file was made just now: read it from here on
+            self._reader = os.open(self.file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            status = os.fstat(self._reader)
+            self._inode = (status.st_dev, status.st_ino)
         self._size = offset
         if not self._damaged:
             self._whole = offset
 
-    def _reindex(self) -> None:
-        """Read the index again from the file as it is now (another build replaced it)."""
-        if self._reader is not None:
-            os.close(self._reader)
-        self._reader, self._inode, self._size, self._index = None, None, 0, {}
-        self._stale = 0
-        self._open()
-        if self._reader is None:
-            self._reader = os.open(self.file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            status = os.fstat(self._reader)
-            self._inode = (status.st_dev, status.st_ino)
-
     def _rewrite(self) -> None:
         """A new file with the used entries (in file order) and the pending ones."""
         assert self.file is not None
-        kept = [
-            k
-            for k in self._entries()
-            if (k in self._used or not self.prune) and k not in self._pending
-        ]
+        kept = [k for k in self._entries() if self._kept(k) and k not in self._pending]
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
         try:

@@ -157,10 +157,10 @@ def test_an_append_after_another_build_replaced_the_file_lands_in_the_new_one(
     file = tmp_path / "s.pack"
     saved(file, {"a": b"x" * 1000, "b": b"2"})
     late = Pack(file)
-    assert late.get("a") is not None  # indexed the first file
+    assert late.get("a") and late.get("b")  # indexed the first file
     saved(file, {"c": b"3"}, read=("b",))  # rewrites it: "a" was most of it, unused
     late.put("d", b"4")
-    late.save()
+    late.save()  # "c" came after it read the file: not its to prune
     assert contents(file) == {"b": b"2", "c": b"3", "d": b"4"}
 
 
@@ -214,3 +214,67 @@ def test_without_pruning_replaced_records_are_dropped_when_they_are_most_of_it(
     store.put("a", b"new")
     store.save()
     assert file.read_bytes() == pack.records([("b", b"2"), ("a", b"new")])
+
+
+def test_a_pack_that_is_a_folder_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pack, "_FLUSH_BYTES", 10)
+    file = tmp_path / "s.pack"
+    file.mkdir()
+    store = Pack(file)
+    assert store.get("a") is None
+    store.put("a", b"1" * 100)  # past the flush size: the append fails, quietly
+    store.put("b", b"2" * 100)
+    store.save()
+    assert store.write_errors >= 2 and file.is_dir()
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from pipeline.pack import Pack
+file, name, prune = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "prune"
+for round in range(20):
+    store = Pack(file, prune=prune)
+    for n in range(50):
+        store.put(f"{name}-{round}-{n}", (name * 2000).encode())
+    store.save()
+"""
+
+
+def write_at_once(file: Path, prune: bool) -> dict[str, bytes]:
+    """Two processes append 1,000 entries each, at once, twenty builds each."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    mode = "prune" if prune else "keep"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(file), name, mode],
+            cwd=root,
+            env={"PYTHONPATH": str(root)},
+        )
+        for name in "xy"
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    found = contents(file)
+    assert all(value == (key[0] * 2000).encode() for key, value in found.items())
+    return found
+
+
+def test_builds_appending_at_the_same_time_lose_nothing(tmp_path: Path) -> None:
+    """A shared, unpruned pack (the scenario cache): every record of both reads back whole."""
+    assert len(write_at_once(tmp_path / "s.pack", prune=False)) == 2000
+
+
+def test_builds_pruning_at_the_same_time_leave_a_sound_file(tmp_path: Path) -> None:
+    """Each build prunes what it did not use while the other appends: what is left is whole,
+    with at least the last build's own entries."""
+    found = write_at_once(tmp_path / "s.pack", prune=True)
+    assert len(found) >= 50
+    file = tmp_path / "s.pack"
+    store = Pack(file)
+    store.stored_keys()
+    assert not store._damaged
