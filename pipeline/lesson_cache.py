@@ -80,16 +80,10 @@ class LessonCache(Pack):
 
     def load(self, key: str) -> Loaded | None:
         """The stored result, or None if there is none or it cannot be trusted."""
-        data = self.get(key)
-        loaded = self._trusted(key, data)
-        if data is not None and loaded is None:  # stored, but not usable: a miss
-            self.hits, self.misses = self.hits - 1, self.misses + 1
-        return loaded
+        return self.decoded(key, lambda data: self._trusted(key, data))
 
     @staticmethod
-    def _trusted(key: str, data: bytes | None) -> Loaded | None:
-        if data is None:
-            return None
+    def _trusted(key: str, data: bytes) -> Loaded | None:
         try:
             stored_key, loaded = pickle.loads(data)
             if stored_key != key or not isinstance(loaded[0], Lesson):

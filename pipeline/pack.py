@@ -77,6 +77,14 @@ class Pack:
         self._used.add(key)
         return value
 
+    def decoded(self, key: str, decode: Callable[[bytes], T | None]) -> T | None:
+        """The value under `key` as `decode` makes it; one it cannot make (None) is a miss."""
+        data = self.get(key)
+        value = decode(data) if data is not None else None
+        if data is not None and value is None:
+            self.hits, self.misses = self.hits - 1, self.misses + 1
+        return value
+
     def _read(self, key: str) -> bytes | None:
         place = self._entries().get(key)
         if place is None or self._reader is None:

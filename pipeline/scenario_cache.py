@@ -130,16 +130,10 @@ class ScenarioCache(Pack):
     def load(self, scenario: str) -> Outcome | None:
         """The stored outcome, or None if there is none or it cannot be trusted."""
         key = cache_key(scenario)
-        data = self.get(key)
-        outcome = self._trusted(key, data)
-        if data is not None and outcome is None:  # stored, but not usable: a miss
-            self.hits, self.misses = self.hits - 1, self.misses + 1
-        return outcome
+        return self.decoded(key, lambda data: self._trusted(key, data))
 
     @staticmethod
-    def _trusted(key: str, data: bytes | None) -> Outcome | None:
-        if data is None:
-            return None
+    def _trusted(key: str, data: bytes) -> Outcome | None:
         try:
             entry = json.loads(data.decode("utf-8"))
             if not isinstance(entry, dict) or entry.get("key") != key:
