@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import schema
+from pipeline import json_text, schema
 from pipeline.atomic_file import write_atomically
 from pipeline.card import Card
 from pipeline.course import Course, Curriculum, Topic, Workout
@@ -184,9 +184,7 @@ def _part(store: Pack, array: str, first: int, inputs: Any, make: Any) -> _Part:
 
 def _item_text(item: Any) -> str:
     """An item as `dumps` writes it inside a top-level array: indented two levels."""
-    return "    " + json.dumps(item, indent=2, ensure_ascii=False, allow_nan=False).replace(
-        "\n", "\n    "
-    )
+    return "    " + json_text.dumps(item, "\n    ")
 
 
 def _array(texts: list[str]) -> str:
@@ -201,7 +199,7 @@ def timestamp(epoch: int | None) -> str | None:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text.dumps(data) + "\n"
 
 
 def write(data: dict[str, Any], folder: Path, memo: Path | None = None) -> Path:
