@@ -50,6 +50,11 @@ def write_package(
 def _write_collection(path: Path, decks: list[genanki.Deck], timestamp: int) -> None:
     connection = sqlite3.connect(path)
     try:
+        # A file in a temporary folder, zipped once written: no journal file and no fsync
+        # (each of which cost every statement of the schema a few milliseconds). Neither
+        # changes a byte of the database.
+        connection.execute("PRAGMA journal_mode = MEMORY")
+        connection.execute("PRAGMA synchronous = OFF")
         cursor = connection.cursor()
         # Note and card ids count up from the package time: the same sources, the same ids.
         ids = itertools.count(timestamp * 1000)

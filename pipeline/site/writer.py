@@ -62,6 +62,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, fixed templates: no stat of the file at every lookup
     )
 
 
