@@ -77,7 +77,7 @@ def check_stage(ctx: BuildContext) -> None:
         raise BuildFailed
 
 
-JSON_SNAPSHOT = "cards.pack"  # in the lesson cache: cards.json's texts, lesson by lesson
+JSON_PACK = "cards.pack"  # in the lesson cache: cards.json's texts, lesson by lesson
 
 
 def json_stage(ctx: BuildContext) -> None:
@@ -89,7 +89,7 @@ def json_stage(ctx: BuildContext) -> None:
     checked = ctx.checked
     assert checked is not None
     # one file for all 10,000 texts: opening each costs more than reading them all
-    store = Pack(ctx.lesson_cache / JSON_SNAPSHOT if ctx.lesson_cache else None)
+    store = Pack(ctx.lesson_cache / JSON_PACK if ctx.lesson_cache else None)
     rendered = export_json.render(checked.curriculum, checked.cards, ctx.epoch, store)
     if rendered is not None:
         text = rendered.text

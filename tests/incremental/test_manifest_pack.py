@@ -1,4 +1,4 @@
-"""Parsed manifests come from one snapshot file, keyed by each manifest's path and bytes."""
+"""Parsed manifests come from one pack, keyed by each manifest's path and bytes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pipeline.check import MANIFESTS, check
 
 
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The manifests parsed from here on (not taken from the snapshot)."""
+    """The manifests parsed from here on (not taken from the pack)."""
     parsed: list[Path] = []
     real = checking.parse_manifest
 
@@ -49,20 +49,20 @@ def test_unchanged_manifests_are_not_parsed_again(
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
-def test_a_damaged_snapshot_means_parsing_again(
+def test_a_damaged_pack_means_parsing_again(
     course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     cache = tmp_path / "cache"
     expected = outcome(course, None)
     outcome(course, cache)
-    snapshot = cache / MANIFESTS
-    data = snapshot.read_bytes()
+    pack = cache / MANIFESTS
+    data = pack.read_bytes()
     damaged = {
         "flip": data[:-1] + bytes([data[-1] ^ 1]),
         "truncate": data[: len(data) // 2],
         "garbage": b"garbage",
     }
-    snapshot.write_bytes(damaged[damage])
+    pack.write_bytes(damaged[damage])
     parsed = counted(monkeypatch)
     assert outcome(course, cache) == expected
     everything = set(course.rglob("README.md"))
@@ -70,7 +70,7 @@ def test_a_damaged_snapshot_means_parsing_again(
         assert set(parsed) == everything
     else:  # the records before the damage are sound: only what follows is made again
         assert set(parsed) < everything
-    assert snapshot.read_bytes() == data  # written again, whole
+    assert pack.read_bytes() == data  # written again, whole
 
 
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str | None]]:
@@ -86,7 +86,7 @@ def validated(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str | None]]:
     return seen
 
 
-def test_schema_diagnostics_come_from_the_snapshot_by_level(
+def test_schema_diagnostics_come_from_the_pack_by_level(
     course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
@@ -102,7 +102,7 @@ def test_schema_diagnostics_come_from_the_snapshot_by_level(
     assert any(d.rule == "manifest-schema" and d.path == str(workout) for d in expected[0])
     outcome(course, cache)
     seen = validated(monkeypatch)
-    assert outcome(course, cache) == expected  # the errors too, from the snapshot
+    assert outcome(course, cache) == expected  # the errors too, from the pack
     assert seen == []
 
     (extra / "lesson-extra.md").unlink()  # same bytes, another level: validated again
