@@ -27,7 +27,7 @@ from pipeline import diagnostics as diags
 from pipeline.anki import anki_stage
 from pipeline.check import Checked, check
 from pipeline.diagnostics import Diagnostic, internal_error
-from pipeline.pack import Pack
+from pipeline.pack import Pack, file_in
 from pipeline.reuse import Reuse
 from pipeline.site import site_stage
 
@@ -89,7 +89,7 @@ def json_stage(ctx: BuildContext) -> None:
     checked = ctx.checked
     assert checked is not None
     # one file for all 10,000 texts: opening each costs more than reading them all
-    store = Pack(ctx.lesson_cache / JSON_PACK if ctx.lesson_cache else None)
+    store = Pack(file_in(ctx.lesson_cache, JSON_PACK))
     rendered = export_json.render(checked.curriculum, checked.cards, ctx.epoch, store)
     if rendered is not None:
         text = rendered.text

@@ -28,7 +28,7 @@ from pipeline.lesson_cache import (
 )
 from pipeline.manifest import Manifest, parse_manifest
 from pipeline.manifest import validate as validate_manifest
-from pipeline.pack import Pack
+from pipeline.pack import Pack, file_in
 from pipeline.reader import read_lesson
 from pipeline.rules import check_ids, check_lesson
 
@@ -69,7 +69,7 @@ def check(
     are read and checked in that many processes. Either way the result is the same.
     """
     load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
-    manifests = ManifestLoading(Pack(cache_dir / MANIFESTS if cache_dir else None))
+    manifests = ManifestLoading(Pack(file_in(cache_dir, MANIFESTS)))
     curriculum, problems = read_curriculum(path, on_lesson, load, manifests, manifests.validate)
     manifests.pack.save()
     problems.extend(targets.check_curriculum(curriculum))

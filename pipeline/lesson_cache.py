@@ -22,7 +22,7 @@ from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.card import Card
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import Lesson
-from pipeline.pack import Pack
+from pipeline.pack import Pack, file_in
 
 FORMAT = 1  # the layout of an entry; part of the key
 CACHE_DIR = Path(".cache") / "lessons"
@@ -76,7 +76,7 @@ class LessonCache(Pack):
     """Pickled results, one pack (`<dir>/lessons.pack`); the caller saves it."""
 
     def __init__(self, directory: Path | None) -> None:
-        super().__init__(directory / LESSONS_PACK if directory is not None else None)
+        super().__init__(file_in(directory, LESSONS_PACK))
 
     def load(self, key: str) -> Loaded | None:
         """The stored result, or None if there is none or it cannot be trusted."""
@@ -95,11 +95,6 @@ class LessonCache(Pack):
 
 def entry_bytes(key: str, loaded: Loaded) -> bytes:
     return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def blob_cache(directory: Path | None, name: str) -> Pack:
-    """Outputs by the digest of their inputs (pages, note fields, packages): `<dir>/<name>.pack`."""
-    return Pack(directory / f"{name}.pack" if directory is not None else None)
 
 
 def _origin(*origin: object) -> None:

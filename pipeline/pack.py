@@ -40,6 +40,11 @@ _HEAD = struct.Struct("<HIII")  # key length, value length, value CRC-32, head C
 _FLUSH_BYTES = 16 << 20  # pending values written out beyond this, to bound memory
 
 
+def file_in(folder: Path | None, name: str) -> Path | None:
+    """The pack `name` in a cache `folder`; None (nothing stored) when there is no folder."""
+    return folder / name if folder is not None else None
+
+
 class Pack:
     def __init__(self, file: Path | None, *, prune: bool = True) -> None:
         self.file = file  # None: nothing is stored (`--no-cache`)
@@ -180,9 +185,13 @@ class Pack:
         if key is not None:
             self._used.add(key)
 
-    def remember(self, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
+    def remember(
+        self, key: str | None, make: Callable[[], T], valid: Callable[[object], bool]
+    ) -> T:
         """The value kept (pickled) under `key` if there is one and it is `valid`; else
-        `make()`, kept for the next build."""
+        `make()`, kept for the next build. No key (inputs that cannot be keyed): `make()`."""
+        if key is None:
+            return make()
         entry = self.get(key)
         if entry is not None:
             try:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.oracle import __version__ as ORACLE_VERSION
-from pipeline.pack import Pack
+from pipeline.pack import Pack, file_in
 
 CACHE_DIR = Path(".cache") / "oracle"
 FORMAT = 1  # the layout of an entry; part of the key
@@ -125,7 +125,7 @@ class ScenarioCache(Pack):
     project shares it, so what one build did not use says nothing. Verifying saves it."""
 
     def __init__(self, directory: Path | None) -> None:
-        super().__init__(directory / SCENARIOS_PACK if directory is not None else None, prune=False)
+        super().__init__(file_in(directory, SCENARIOS_PACK), prune=False)
 
     def load(self, scenario: str) -> Outcome | None:
         """The stored outcome, or None if there is none or it cannot be trusted."""

@@ -31,8 +31,8 @@ from pipeline.card import FOOTNOTE, Card
 from pipeline.course import Curriculum
 from pipeline.diagnostics import Diagnostic
 from pipeline.lesson import FOOTNOTES, Lesson
-from pipeline.lesson_cache import blob_cache, inputs_key
-from pipeline.pack import Pack
+from pipeline.lesson_cache import inputs_key
+from pipeline.pack import Pack, file_in
 from pipeline.reuse import Reuse
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 SUFFIX = ".apkg"
 SITE_URL = "PIPELINE_SITE_URL"
 CACHE_FORMAT = 1  # part of the keys of cached note fields and packages
-NOTES = "notes"  # the pack of note fields and packages, in the Anki cache
+NOTES = "notes.pack"  # note fields and packages, in the Anki cache
 
 
 @dataclass
@@ -97,7 +97,7 @@ def export(
         by_lesson.setdefault(card.lesson, []).append(card)
     times = ChangeTimes(epoch)
     times.prepare(lesson.path for package in packages for lesson, _ in package.lessons)
-    store = blob_cache(cache_dir, NOTES)
+    store = Pack(file_in(cache_dir, NOTES))
     files = [
         _write(package, media[id(package)], by_lesson, times, folder, site_url, store, reuse)
         for package in packages

@@ -332,7 +332,7 @@ class RevisionCache:
     show; without a store, every lesson's are made."""
 
     render: Callable[[Quiz], str]  # a quiz as the index shows it
-    store: Pack | None = None
+    store: Pack = field(default_factory=lambda: Pack(None))
     salt: str = ""  # what else they depend on: the templates and their libraries
 
     def quizzes(self, made: PagePlan, make: Callable[[], list[Quiz]]) -> list[str]:
@@ -340,12 +340,9 @@ class RevisionCache:
             return [str(self.render(q)) for q in make()]
 
         shown = (made.lesson, made.cards, made.entry.href)
-        cacheable = self.store is not None and not made.shows_images
+        cacheable = self.store.file is not None and not made.shows_images
         key = inputs_key("site-revision", REVISION_FORMAT, self.salt, *shown) if cacheable else None
-        if self.store is None or key is None:
-            html = rendered()
-        else:
-            html = self.store.remember(key, rendered, _strings)
+        html = self.store.remember(key, rendered, _strings)
         return [Markup(q) for q in html]  # rendered by the template: safe
 
 

@@ -21,8 +21,8 @@ from markupsafe import Markup
 from pipeline.card import Card
 from pipeline.course import Curriculum
 from pipeline.lesson import Lesson
-from pipeline.lesson_cache import blob_cache, inputs_key
-from pipeline.pack import Pack
+from pipeline.lesson_cache import inputs_key
+from pipeline.pack import Pack, file_in
 from pipeline.reuse import Reuse
 from pipeline.site import theme
 from pipeline.site.media import Media
@@ -46,7 +46,7 @@ INDEX_SCRIPTS = [*SCRIPTS, "index.js"]
 NATURES = ("website", "video", "documentation", "article", "discussion")
 PAGE_FORMAT = 1  # part of a cached page's key
 INDEX_PARTS = "index.pack"  # in the site's cache: revision quizzes, lesson lists
-PAGES = "pages"  # the pack of rendered lesson pages, in the site's cache
+PAGES = "pages.pack"  # rendered lesson pages, in the site's cache
 _LIBRARIES = ("jinja2", "markupsafe")  # the pipeline's fingerprint has the others
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -96,15 +96,14 @@ def write_site(
     def images(lesson: Lesson, root: str) -> Rewrite:
         return lambda fragment: media.rewrite(fragment, lesson.path, root)
 
-    store = blob_cache(cache_dir, PAGES)
+    store = Pack(file_in(cache_dir, PAGES))
     env = environment()
     # one file for the index's parts: reading 4,000 small ones cost more than rendering
-    parts = Pack(cache_dir / INDEX_PARTS) if cache_dir else None
+    parts = Pack(file_in(cache_dir, INDEX_PARTS))
     revisions = RevisionCache(index_quiz(env), parts, _design())
     index, plans = plan(curriculum, cards, revisions, images)
     render_lesson_lists(env, index, parts)
-    if parts is not None:
-        parts.save()
+    parts.save()
     stylesheets = [name for name, _ in theme.stylesheets()]
     common = {"site": index, "csp": CSP, "natures": NATURES, "stylesheets": stylesheets}
     _write(folder / "index.html", render_index(env, index, common))
@@ -136,7 +135,7 @@ def index_quiz(env: Environment) -> Callable[[Quiz], str]:
     return lambda quiz: macro(quiz, heading=3, from_lesson=True, hidden=True)
 
 
-def render_lesson_lists(env: Environment, index: IndexPage, store: Pack | None) -> None:
+def render_lesson_lists(env: Environment, index: IndexPage, store: Pack) -> None:
     """Each workout's list of lessons, made again only when its entries changed."""
     macro = env.get_template("lessons.html.j2").module.lessons_list  # type: ignore[attr-defined]
     workouts = [w for topic in index.topics for course in topic.courses for w in course.workouts]
@@ -145,11 +144,8 @@ def render_lesson_lists(env: Environment, index: IndexPage, store: Pack | None) 
         def made(lessons: list[LessonEntry] = workout.lessons) -> str:
             return str(macro(lessons))
 
-        key = inputs_key("site-lessons", _design(), workout.lessons) if store else None
-        if store is None or key is None:
-            html = made()
-        else:
-            html = store.remember(key, made, lambda found: isinstance(found, str))
+        key = inputs_key("site-lessons", _design(), workout.lessons) if store.file else None
+        html = store.remember(key, made, lambda found: isinstance(found, str))
         workout.lessons_html = Markup(html)  # rendered by the template: safe
 
 

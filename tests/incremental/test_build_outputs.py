@@ -79,7 +79,7 @@ def test_cached_pages_notes_and_packages_give_a_cold_builds_bytes(
 def test_damaged_output_cache_entries_are_made_again(course: Path, tmp_path: Path) -> None:
     scenarios, cache = tmp_path / "oracle", tmp_path / "cache"
     build(course, tmp_path / "first", epoch=EPOCH, cache_dir=scenarios, lesson_cache=cache)
-    packs = [cache / "site" / f"{PAGES}.pack", cache / "anki" / f"{NOTES}.pack"]
+    packs = [cache / "site" / PAGES, cache / "anki" / NOTES]
     for file in packs:  # a bit flipped in every value, and the last record cut off
         keys = Pack(file).stored_keys()
         assert keys, file
