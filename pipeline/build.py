@@ -53,6 +53,8 @@ class BuildContext:
     pending: list[_Background] = field(default_factory=list)  # stages running in a child
     reuse: Reuse = field(default_factory=Reuse)  # the previous build's files, by their keys
     position: int = 0  # the stage running, as its index
+    verifier: verify.Verifier | None = None  # made early when its pool starts during checking
+    warm_up: bool = False  # start the scenario pool as soon as the lessons are read
 
 
 @dataclass
@@ -70,7 +72,10 @@ Stage = Callable[[BuildContext], None]
 
 def check_stage(ctx: BuildContext) -> None:
     """Read and check every lesson; any error stops the build."""
-    ctx.checked = check(ctx.source, ctx.on_lesson, cache_dir=ctx.lesson_cache, jobs=ctx.jobs)
+    warm = (lambda lessons: verify.warm_up_stage(ctx, lessons)) if ctx.warm_up else None
+    ctx.checked = check(
+        ctx.source, ctx.on_lesson, cache_dir=ctx.lesson_cache, jobs=ctx.jobs, after_reading=warm
+    )
     found = ctx.checked.diagnostics
     ctx.diagnostics = diags.strict(found) if ctx.strict else list(found)
     if diags.has_errors(ctx.diagnostics):
@@ -170,6 +175,7 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
     ctx.staging = staging
     background_stages: list[Stage] = []
     background, started = ctx.pending, False
+    ctx.warm_up = ctx.jobs > 1 and verify.verify_stage in stages
     try:
         for index, stage in enumerate(stages):
             ctx.position = index
@@ -196,6 +202,8 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
         problems = [*ctx.diagnostics, internal_error(source, exc)]
         return BuildResult(False, problems, [], ctx.checked)
     finally:
+        if ctx.verifier is not None:
+            ctx.verifier.close()
         for job in background:
             job.abandon()
         shutil.rmtree(staging, ignore_errors=True)

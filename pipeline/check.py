@@ -19,6 +19,7 @@ from pipeline.card import Card, make_cards
 from pipeline.course import Curriculum, Read, read_curriculum, read_manifest_safely
 from pipeline.diagnostics import Diagnostic, internal_error
 from pipeline.input_limits import read_bounded
+from pipeline.lesson import Lesson
 from pipeline.lesson_cache import (
     LessonCache,
     Loaded,
@@ -62,13 +63,15 @@ def check(
     *,
     cache_dir: Path | None = None,
     jobs: int = 1,
+    after_reading: Callable[[list[Lesson]], None] | None = None,
 ) -> Checked:
     """Read everything under `path` and check it; diagnostics come back sorted.
 
     With `cache_dir`, unchanged lessons come from the lesson cache; with `jobs` > 1 the others
     are read and checked in that many processes. Either way the result is the same.
+    `after_reading` gets the lessons as soon as they are read, before the course is checked.
     """
-    load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs)
+    load = LessonLoading(LessonCache(cache_dir) if cache_dir else None, jobs, after_reading)
     manifests = ManifestLoading(Pack(file_in(cache_dir, MANIFESTS)))
     curriculum, problems = read_curriculum(path, on_lesson, load, manifests, manifests.validate)
     manifests.pack.save()
@@ -102,6 +105,7 @@ class LessonLoading:
 
     cache: LessonCache | None = None
     jobs: int = 1
+    after_reading: Callable[[list[Lesson]], None] | None = None
 
     def __call__(self, paths: list[Path]) -> list[Loaded]:
         results: dict[int, Loaded] = {}
@@ -125,7 +129,10 @@ class LessonLoading:
             self.cache.save()
         for index, key in keys.items():
             results[index][0].digest = key
-        return [results[i] for i in range(len(paths))]
+        loaded = [results[i] for i in range(len(paths))]
+        if self.after_reading is not None:
+            self.after_reading([lesson for lesson, _ in loaded])
+        return loaded
 
     def _entries(self, paths: list[Path], keys: dict[int, str], todo: list[int]) -> Iterator[bytes]:
         """Each lesson's result as a cache entry (the key is "" when there is none)."""

@@ -30,7 +30,7 @@ def ordered_map(
     rest; the pool closes when the last is taken (or the iterator is dropped)."""
     if processes <= 1:
         return map(work, *items)
-    return _pooled(work, items, processes, max(1, pieces // (processes * 8)))
+    return _pooled(work, items, processes, _chunk(pieces, processes))
 
 
 def _pooled(
@@ -38,6 +38,29 @@ def _pooled(
 ) -> Iterator[Result]:
     with ProcessPoolExecutor(processes, mp_context=context()) as pool:
         yield from pool.map(work, *items, chunksize=chunk)
+
+
+def _chunk(pieces: int, processes: int) -> int:
+    """Eight chunks a process: few enough to cost little, enough to end together."""
+    return max(1, pieces // (processes * 8))
+
+
+class Warm:
+    """A pool started before its work is known: its workers run `initializer` (loading what
+    the work will need) while this process goes on with something else."""
+
+    def __init__(self, processes: int, initializer: Callable[[], object]) -> None:
+        self.processes = processes
+        self._pool = ProcessPoolExecutor(processes, mp_context=context(), initializer=initializer)
+        self._pool.submit(int)  # a fork pool starts all its workers at its first task
+
+    def map(self, work: Callable[[Item], Result], items: list[Item]) -> Iterator[Result]:
+        """`map(work, items)` in the pool, results in order as they come."""
+        chunk = _chunk(len(items), self.processes)
+        return self._pool.map(work, items, chunksize=chunk)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def context() -> multiprocessing.context.BaseContext:

@@ -13,7 +13,7 @@ scenario's line (a wrong key or a right distractor) or at the failing command's 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from pipeline.scenario_cache import FailedCommand, Outcome, ScenarioCache, defau
 
 if TYPE_CHECKING:
     from pipeline.build import BuildContext
+    from pipeline.lesson import Lesson
     from pipeline.oracle.scenario import World
 
 MISMATCH = "oracle-mismatch"
@@ -71,6 +72,7 @@ class Verifier:
     cache: ScenarioCache | None = None
     runs: int = 0  # scenarios actually run, not served by the cache
     _seen: dict[str, Outcome] = field(default_factory=dict)  # the same text twice runs once
+    _pool: pool.Warm | None = None  # started by `warm_up`, used and closed by `prefetch`
 
     def outcome(self, text: str) -> Outcome:
         known = self._known(text)
@@ -118,14 +120,39 @@ class Verifier:
         """Run the scenarios that are neither seen nor cached in `jobs` processes (each runs in a
         fresh world, rule 6, so they are independent). One that raised is left for `outcome`
         to run again in this process, so the error reaches its card."""
-        todo = [text for text in dict.fromkeys(texts) if self._known(text) is None]
+        todo = self._unknown(texts)
+        try:
+            results = self._pooled(todo, jobs)
+            for text, outcome in zip(todo, results or (), strict=results is not None):
+                if outcome is not None:
+                    self._ran(text, outcome)
+        finally:
+            self.close()
+
+    def _pooled(self, todo: list[str], jobs: int) -> Iterator[Outcome | None] | None:
+        """The outcomes from the warm pool or a new one; None when a pool is not worth it."""
+        if self._pool is not None:
+            return self._pool.map(_run_or_none, todo)
         processes = pool.size(jobs, len(todo), _POOL_MINIMUM)
         if processes <= 1:
-            return  # `outcome` runs them one by one
-        results = pool.ordered_map(_run_or_none, todo, processes=processes, pieces=len(todo))
-        for text, outcome in zip(todo, results, strict=True):
-            if outcome is not None:
-                self._ran(text, outcome)
+            return None  # `outcome` runs them one by one
+        return pool.ordered_map(_run_or_none, todo, processes=processes, pieces=len(todo))
+
+    def warm_up(self, texts: list[str], jobs: int) -> None:
+        """Start the pool for the scenarios `texts` will need to run, now: its workers load
+        the oracle (a second's work each) while this process does something else."""
+        processes = pool.size(jobs, len(self._unknown(texts)), _POOL_MINIMUM)
+        if processes > 1 and self._pool is None:
+            self._pool = pool.Warm(processes, _new_world)
+
+    def close(self) -> None:
+        """Stop the warm pool, if one was started and not used."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _unknown(self, texts: list[str]) -> list[str]:
+        return [text for text in dict.fromkeys(texts) if self._known(text) is None]
 
     def _ran(self, text: str, outcome: Outcome) -> None:
         """A scenario that really ran: counted, cached and remembered."""
@@ -236,13 +263,25 @@ def verify_stage(ctx: BuildContext) -> None:
     from pipeline.build import BuildFailed
 
     assert ctx.checked is not None
-    verifier = Verifier(ScenarioCache(cache_dir(ctx.source, ctx.cache_dir)))
-    problems = verifier.verify_all(ctx.checked.cards, ctx.jobs)
+    problems = verifier_of(ctx).verify_all(ctx.checked.cards, ctx.jobs)
     if ctx.strict:
         problems += unverified(ctx.checked.cards)
     ctx.diagnostics = diags.ordered([*ctx.diagnostics, *problems])
     if diags.has_errors(problems):
         raise BuildFailed
+
+
+def verifier_of(ctx: BuildContext) -> Verifier:
+    if ctx.verifier is None:
+        ctx.verifier = Verifier(ScenarioCache(cache_dir(ctx.source, ctx.cache_dir)))
+    return ctx.verifier
+
+
+def warm_up_stage(ctx: BuildContext, lessons: list[Lesson]) -> None:
+    """Called by the check stage once the lessons are read, before the rules that span the
+    course: the scenario pool starts on the core the reading freed (see Verifier.warm_up)."""
+    texts = [q.oracle.text for lesson in lessons for q in lesson.questions if q.oracle]
+    verifier_of(ctx).warm_up(texts, ctx.jobs)
 
 
 def cache_dir(source: Path, given: Path | None = None) -> Path:

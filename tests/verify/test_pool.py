@@ -84,3 +84,79 @@ def test_the_pool_is_used(kit, write_lesson, monkeypatch: pytest.MonkeyPatch) ->
     assert ran_here == []
     judged(path, jobs=1)
     assert len(ran_here) == 39
+
+
+def test_a_warm_pool_gives_the_serial_verdicts_and_closes(kit, write_lesson) -> None:
+    """Started before the cards exist (as the build does once the lessons are read), the
+    pool serves the run that follows and is gone after it."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("a pool needs two CPUs")
+    path = write_lesson(many_questions(kit))
+    checked = check(path)
+    verifier = verify.Verifier()
+    lessons = checked.curriculum.lessons
+    verifier.warm_up([q.oracle.text for q in lessons[0].questions if q.oracle], jobs=2)
+    assert verifier._pool is not None
+    problems = verifier.verify_all(checked.cards, jobs=2)
+    assert verifier._pool is None and verifier.runs == 39
+    assert ([c.verification for c in checked.cards], problems) == judged(path, jobs=1)[:2]
+
+
+def test_no_warm_pool_for_a_few_scenarios_or_cached_ones(kit, write_lesson, tmp_path) -> None:
+    path = write_lesson(many_questions(kit))
+    texts = [card.oracle.text for card in check(path).cards if card.oracle]
+    verifier = verify.Verifier()
+    verifier.warm_up(texts[:3], jobs=2)  # fewer than a pool is worth
+    assert verifier._pool is None
+    judged(path, jobs=1, cache=ScenarioCache(tmp_path / "cache"))
+    cached = verify.Verifier(ScenarioCache(tmp_path / "cache"))
+    cached.warm_up(texts, jobs=2)  # all of them known: nothing to run
+    assert cached._pool is None
+
+
+def test_an_unused_warm_pool_is_closed_with_its_workers(kit, write_lesson) -> None:
+    """A build whose check fails never verifies: its warm pool must not outlive it."""
+    import multiprocessing
+
+    path = write_lesson(many_questions(kit))
+    texts = [card.oracle.text for card in check(path).cards if card.oracle]
+    verifier = verify.Verifier()
+    verifier.warm_up(texts, jobs=2)
+    if verifier._pool is None:
+        pytest.skip("a pool needs two CPUs")
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    verifier.close()
+    assert verifier._pool is None
+    assert not any(worker.is_alive() for worker in workers)
+
+
+def test_a_build_whose_check_fails_leaves_no_worker(
+    kit, write_lesson, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build starts the scenario pool once the lessons are read, before it knows whether
+    the check passed; an error found then still ends the build with no process left."""
+    import multiprocessing
+
+    from pipeline import pool
+    from pipeline.build import build
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("a pool needs two CPUs")
+    started = []
+    monkeypatch.setattr(pool.Warm, "__init__", _recorded(pool.Warm.__init__, started))
+    path = write_lesson(many_questions(kit))
+    write_lesson("no title, no sections\n", name="broken.md")
+    result = build(path.parent, tmp_path / "dist", cache_dir=tmp_path / "oracle", jobs=2)
+    assert not result.ok and any(d.path.endswith("broken.md") for d in result.diagnostics)
+    assert len(started) == 1  # the pool was started, then closed unused
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "dist").exists()
+
+
+def _recorded(method, calls: list):
+    def record(*args, **kwargs):
+        calls.append(args)
+        return method(*args, **kwargs)
+
+    return record
