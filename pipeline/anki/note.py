@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -229,6 +230,7 @@ def _values(value: object) -> Iterable[str]:
                 yield str(item)
 
 
+@lru_cache(maxsize=4096)  # every note of a lesson has the same few tags
 def _tag(*parts: str) -> str:
     """One tag; spaces (which split tags) become `_`, an empty part drops the tag."""
     cleaned = [re.sub(r"\s+", "_", p.strip()).replace("::", ":").strip(":") for p in parts]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # normalize.go constants.
 LEGACY_DEFAULT_DOMAIN = "index.docker.io"
@@ -152,6 +153,7 @@ def _split_domain(name: str) -> tuple[str, str]:
     return match.group(1) or "", match.group(2)
 
 
+@lru_cache(maxsize=4096)  # a world names the same few images again and again; results are frozen
 def parse(s: str) -> Reference:
     """reference.go `Parse`: the strict grammar, no normalisation."""
     if s == "":
@@ -231,6 +233,7 @@ def split_docker_domain(name: str) -> tuple[str, str]:
     return domain, remote
 
 
+@lru_cache(maxsize=4096)
 def parse_normalized_named(s: str) -> Reference:
     """normalize.go `ParseNormalizedNamed`: user input to a fully qualified named reference."""
     if is_identifier(s):

@@ -6,6 +6,7 @@ distribution/reference @0965666a, run with Go and reproduced in docker-image-sem
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -181,3 +182,18 @@ def test_validate_digest_errors() -> None:
     with pytest.raises(ReferenceError, match="^invalid checksum digest length$"):
         ref.validate_digest("sha256:abc")
     assert ref.validate_digest("sha512:" + "0" * 128) == "sha512:" + "0" * 128
+
+
+def test_memoised_parsing_still_raises_every_time_and_shares_frozen_results() -> None:
+    """parse and parse_normalized_named are memoised: a result is a frozen value, so sharing
+    it is safe, and an error is never remembered as a result."""
+    first = ref.parse_normalized_named("ubuntu")
+    assert ref.parse_normalized_named("ubuntu") is first
+    assert str(first) == "docker.io/library/ubuntu"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.tag = "mutated"  # type: ignore[misc]
+    for _ in range(2):
+        with pytest.raises(ReferenceError, match="must be lowercase"):
+            ref.parse_normalized_named("Ubuntu")
+        with pytest.raises(ReferenceError):
+            ref.parse("")
