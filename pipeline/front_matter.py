@@ -277,16 +277,21 @@ def _expansion(root: Node, path: str | Path, first_line: int) -> list[Diagnostic
 
     Aliases share nodes, so sizes are counted once per node (depth first, iteratively) and
     capped: the count costs time in the number of distinct nodes however much they expand.
+    The diagnostic points at the first value found to expand past the limit: the innermost
+    one, where the author sees the aliases that multiply.
     """
     sizes: dict[int, int] = {}
     on_path: set[int] = set()  # the nodes being counted: meeting one again is a cycle
     stack: list[tuple[Node, bool]] = [(root, False)]
+    too_big: Node | None = None
     while stack:
         node, children_done = stack.pop()
         if children_done:
             on_path.discard(id(node))
             total = 1 + sum(sizes[id(child)] for child in _children(node))
             sizes[id(node)] = min(total, MAX_YAML_VALUES + 1)
+            if total > MAX_YAML_VALUES and too_big is None:
+                too_big = node
             continue
         if id(node) in sizes:
             continue
@@ -298,10 +303,10 @@ def _expansion(root: Node, path: str | Path, first_line: int) -> list[Diagnostic
                 message = "invalid YAML: an alias refers to a value that contains it"
                 return [error(path, line, message, "yaml-syntax", child.start_mark.column + 1)]
             stack.append((child, False))
-    if sizes[id(root)] > MAX_YAML_VALUES:
+    if too_big is not None:
         message = f"invalid YAML: more than {MAX_YAML_VALUES:,} values once aliases are expanded"
-        line = first_line + root.start_mark.line
-        return [error(path, line, message, "yaml-syntax", root.start_mark.column + 1)]
+        line = first_line + too_big.start_mark.line
+        return [error(path, line, message, "yaml-syntax", too_big.start_mark.column + 1)]
     return []
 
 

@@ -64,6 +64,21 @@ def test_what_js_yaml_rejects_is_an_error_at_its_line(text: str, line: int, rule
     assert [(p.rule, p.line) for p in problems] == [(rule, line)]
 
 
+def test_an_alias_bomb_is_reported_where_its_values_pass_the_limit() -> None:
+    """At the innermost value that expands past MAX_YAML_VALUES: one anchor's list, or the
+    mapping whose aliases add up only together."""
+    ten = ", ".join(["x"] * 10)
+    hundred = ", ".join(["*t"] * 10)
+    thousand = ", ".join(["*h"] * 10)
+    text = f"a: &t [{ten}]\nb: &h [{hundred}]\nc: &k [{thousand}]\nd: [{', '.join(['*k'] * 10)}]\n"
+    _, problems = load_yaml(text, "f.md", first_line=2)
+    assert [(p.rule, p.line, p.col) for p in problems] == [("yaml-syntax", 5, 4)]  # d's list
+    assert "more than 10,000 values" in problems[0].message
+    spread = "".join(f"k{n}: *k\n" for n in range(9)) + "k9: *k\n"
+    _, problems = load_yaml(text.split("d:")[0] + spread, "f.md", first_line=2)
+    assert [(p.line, p.col) for p in problems] == [(2, 1)]  # only the whole mapping is too big
+
+
 def test_every_key_and_item_knows_its_line() -> None:
     text = (
         "---\nauthor: me\nlinks:\n  - '[a](b){website}'\n  - >-\n    [c](d){video}\n"
