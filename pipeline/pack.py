@@ -19,6 +19,7 @@ as garbage then.
 
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import struct
@@ -215,6 +216,7 @@ class Pack:
         if self._pending or self._damaged or self._garbage_heavy():
             try:
                 with self._locked() as writer:
+                    self._remove_orphans()
                     self._refresh(writer)
                     if self._damaged or self._garbage_heavy():
                         self._rewrite()
@@ -309,6 +311,14 @@ class Pack:
         self._size = offset
         if not self._damaged:
             self._whole = offset
+
+    def _remove_orphans(self) -> None:
+        """Delete the temporary files of rewrites that never finished (a killed build). Only
+        the lock's holder rewrites, and it holds the lock until its file is in place, so
+        under the lock every such file is an orphan."""
+        assert self.file is not None
+        for orphan in self.file.parent.glob(f".{glob.escape(self.file.name)}.*"):
+            orphan.unlink(missing_ok=True)
 
     def _rewrite(self) -> None:
         """A new file with the used entries (in file order) and the pending ones."""

@@ -37,6 +37,23 @@ def test_new_entries_are_appended(tmp_path: Path) -> None:
     assert contents(file) == {"a": b"1" * 100, "b": b"2" * 100, "c": b"3"}
 
 
+def test_a_killed_rewrites_temporary_file_goes_at_the_next_save(tmp_path: Path) -> None:
+    """A build killed while rewriting leaves `.s.pack.<random>`; the next build that writes
+    the pack removes it (under the lock, no rewrite can be running), and nothing else."""
+    file = tmp_path / "s.pack"
+    saved(file, {"a": b"1"})
+    orphan = tmp_path / ".s.pack.k1ll3d"
+    orphan.write_bytes(b"half a pack")
+    others = [tmp_path / ".t.pack.k1ll3d", tmp_path / "s.pack.notes", tmp_path / ".s.packx"]
+    for other in others:
+        other.write_bytes(b"not ours to remove")
+    saved(file, {}, read=("a",))
+    assert orphan.exists()  # nothing to write: the file is not even locked
+    saved(file, {"b": b"2"}, read=("a",))
+    assert not orphan.exists() and all(other.exists() for other in others)
+    assert contents(file) == {"a": b"1", "b": b"2"}
+
+
 def test_nothing_new_writes_nothing(tmp_path: Path) -> None:
     file = tmp_path / "s.pack"
     saved(file, {"a": b"1", "b": b"2"})
