@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -79,7 +80,7 @@ class Quiz:
     headline: Markup | None = None
     evidence: Evidence | None = None
 
-    @property
+    @cached_property  # the quiz template asks for it three times
     def anchor(self) -> str:
         """An id for the page: letters, digits, `-` and `_`, unique as the card id is."""
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in self.id)
