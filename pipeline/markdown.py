@@ -167,11 +167,14 @@ def parse_inline(tokens: Iterable[Token]) -> None:
 
 def walk(tokens: Iterable[Token]) -> Iterator[Token]:
     """Every token, depth first, in document order."""
-    stack = list(reversed(list(tokens)))
+    stack = list(tokens)[::-1]
+    pop, push = stack.pop, stack.extend
     while stack:
-        token = stack.pop()
+        token = pop()
         yield token
-        stack.extend(reversed(token.get("children", [])))
+        children = token.get("children")
+        if children:
+            push(children[::-1])
 
 
 def is_oracle(token: Token) -> bool:
@@ -185,7 +188,14 @@ def code_gaps(token: Token) -> int:
 
 def count_gaps(tokens: Iterable[Token]) -> int:
     """Gaps in prose (inline tokens) and in code blocks, like Enki's questionGap nodes."""
-    return sum(1 if t["type"] == "gap" else code_gaps(t) for t in walk(tokens))
+    count = 0
+    for token in walk(tokens):
+        kind = token["type"]
+        if kind == "gap":
+            count += 1
+        elif kind == "block_code":
+            count += code_gaps(token)
+    return count
 
 
 def number_gaps(tokens: Iterable[Token], first: int = 1) -> int:
