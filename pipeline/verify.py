@@ -12,6 +12,7 @@ scenario's line (a wrong key or a right distractor) or at the failing command's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ class Verifier:
         the oracle (a second's work each) while this process does something else."""
         processes = pool.size(jobs, len(self._unknown(texts)), _POOL_MINIMUM)
         if processes > 1 and self._pool is None:
-            self._pool = pool.Warm(processes, _new_world)
+            self._pool = pool.Warm(processes, _warm_worker)
 
     def close(self) -> None:
         """Stop the warm pool, if one was started and not used."""
@@ -163,6 +164,14 @@ class Verifier:
 
 
 _POOL_MINIMUM = 16  # fewer scenarios than this run faster than a pool starts
+
+
+def _warm_worker() -> None:
+    """A warm pool's worker loads the oracle by making one world. Only an optimisation: an
+    oracle that fails here fails again in `run`, where the error reaches its card (a pool
+    whose initializer raises would be broken for every scenario)."""
+    with contextlib.suppress(Exception):
+        _new_world()
 
 
 def _run_or_none(text: str) -> Outcome | None:

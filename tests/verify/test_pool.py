@@ -160,3 +160,28 @@ def _recorded(method, calls: list):
         return method(*args, **kwargs)
 
     return record
+
+
+def test_an_oracle_that_fails_to_start_in_a_warm_pool_still_judges_every_card(
+    kit, write_lesson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Warming up is only an optimisation: a world that cannot be made fails each scenario
+    where its error reaches the card, as without a warm pool, instead of breaking the pool."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("a pool needs two CPUs")
+
+    def broken_world():
+        raise RuntimeError("the oracle cannot start")
+
+    monkeypatch.setattr(verify, "_new_world", broken_world)  # the workers are forked with it
+    path = write_lesson(many_questions(kit))
+    checked = check(path)
+    verifier = verify.Verifier()
+    verifier.warm_up([c.oracle.text for c in checked.cards if c.oracle], jobs=2)
+    assert verifier._pool is not None
+    problems = verifier.verify_all(checked.cards, jobs=2)
+    assert verifier._pool is None
+    assert {c.verification.status for c in checked.cards if c.oracle} == {"failing"}
+    assert all("the oracle cannot start" in (c.verification.message or "") for c in checked.cards)
+    serial = judged(path, jobs=1)  # the broken world is in force here too
+    assert ([c.verification for c in checked.cards], problems) == serial[:2]
