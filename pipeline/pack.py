@@ -19,16 +19,16 @@ as garbage then.
 
 from __future__ import annotations
 
-import glob
 import os
 import pickle
 import struct
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+
+from pipeline.atomic_file import temporaries, writing
 
 try:
     import fcntl
@@ -317,7 +317,7 @@ class Pack:
         the lock's holder rewrites, and it holds the lock until its file is in place, so
         under the lock every such file is an orphan."""
         assert self.file is not None
-        for orphan in self.file.parent.glob(f".{glob.escape(self.file.name)}.*"):
+        for orphan in temporaries(self.file):
             orphan.unlink(missing_ok=True)
 
     def _rewrite(self) -> None:
@@ -325,19 +325,13 @@ class Pack:
         assert self.file is not None
         kept = [k for k in self._entries() if self._kept(k) and k not in self._pending]
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                for key in kept:
-                    value = self._read(key)
-                    if value is not None:
-                        stream.write(_record(key, value))
-                for key, value in self._pending.items():
+        with writing(self.file) as stream:
+            for key in kept:
+                value = self._read(key)
+                if value is not None:
                     stream.write(_record(key, value))
-            os.replace(temporary, self.file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            for key, value in self._pending.items():
+                stream.write(_record(key, value))
 
 
 def _head_check(key_size: int, size: int, check: int, key: bytes) -> int:
