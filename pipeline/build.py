@@ -54,7 +54,7 @@ class BuildContext:
     reuse: Reuse = field(default_factory=Reuse)  # the previous build's files, by their keys
     position: int = 0  # the stage running, as its index
     verifier: verify.Verifier | None = None  # made early when its pool starts during checking
-    warm_up: bool = False  # start the scenario pool as soon as the lessons are read
+    verifying: bool = False  # verify_stage will run: its pool may start during checking
 
 
 @dataclass
@@ -72,7 +72,7 @@ Stage = Callable[[BuildContext], None]
 
 def check_stage(ctx: BuildContext) -> None:
     """Read and check every lesson; any error stops the build."""
-    warm = (lambda lessons: verify.warm_up_stage(ctx, lessons)) if ctx.warm_up else None
+    warm = (lambda lessons: verify.start_pool_early(ctx, lessons)) if ctx.verifying else None
     ctx.checked = check(
         ctx.source, ctx.on_lesson, cache_dir=ctx.lesson_cache, jobs=ctx.jobs, after_reading=warm
     )
@@ -175,7 +175,7 @@ def _run(ctx: BuildContext, stages: list[Stage]) -> BuildResult:
     ctx.staging = staging
     background_stages: list[Stage] = []
     background, started = ctx.pending, False
-    ctx.warm_up = ctx.jobs > 1 and verify.verify_stage in stages
+    ctx.verifying = verify.verify_stage in stages
     try:
         for index, stage in enumerate(stages):
             ctx.position = index

@@ -143,8 +143,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def lesson_cache_dir(source: Path, given: Path | None = None) -> Path:
-    """A folder for `source` under `lessons/` inside `--cache-dir` if given (scenario entries
-    sit in two-letter folders there), else under `.cache/lessons` in the project root.
+    """A folder for `source` under `lessons/` inside `--cache-dir` if given (beside the
+    scenario pack), else under `.cache/lessons` in the project root.
 
     One folder per source: its packs keep only what a build of that source uses, so checking
     one lesson must not prune what building the whole course stored."""

@@ -184,12 +184,10 @@ def _fast_node(text: str) -> tuple[Any, Node | None] | None:
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
-    except Exception:  # not valid, or not simple: the Python loader decides and explains
-        node = None
-        composed = False
-    else:
-        composed = node is None or _scalar_keys(node)
-    if not composed:
+        simple = node is None or _scalar_keys(node)
+    except Exception:  # not valid: the Python loader decides and explains
+        simple = False
+    if not simple:
         loader.dispose()
         return None
     return loader, node

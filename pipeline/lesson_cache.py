@@ -4,8 +4,9 @@ Reading and checking a lesson depends only on its path and its bytes (no rule lo
 files), so an entry is keyed by the sha256 of those, the pipeline's version and a digest of the
 pipeline's own code and data and of the Markdown libraries' versions: an edited reader, a new
 release or another mistune all miss, which means a clean re-read, never a stale one. Entries are
-pickles in one pack under `.cache/lessons/` (written by this pipeline only; the cache is local,
-never shared); one that is damaged, cannot be unpickled or belongs to another key is ignored.
+pickles in one pack in the source's folder under `.cache/lessons/` (written by this pipeline
+only; the cache is local, never shared); one that is damaged, cannot be unpickled or belongs to
+another key is ignored.
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ class Verifier:
         todo = self._unknown(texts)
         try:
             results = self._pooled(todo, jobs)
-            for text, outcome in zip(todo, results or (), strict=results is not None):
+            if results is None:
+                return  # `outcome` runs them one by one
+            for text, outcome in zip(todo, results, strict=True):
                 if outcome is not None:
                     self._ran(text, outcome)
         finally:
@@ -136,7 +138,7 @@ class Verifier:
             return self._pool.map(_run_or_none, todo)
         processes = pool.size(jobs, len(todo), _POOL_MINIMUM)
         if processes <= 1:
-            return None  # `outcome` runs them one by one
+            return None
         return pool.ordered_map(_run_or_none, todo, processes=processes, pieces=len(todo))
 
     def warm_up(self, texts: list[str], jobs: int) -> None:
@@ -286,7 +288,7 @@ def verifier_of(ctx: BuildContext) -> Verifier:
     return ctx.verifier
 
 
-def warm_up_stage(ctx: BuildContext, lessons: list[Lesson]) -> None:
+def start_pool_early(ctx: BuildContext, lessons: list[Lesson]) -> None:
     """Called by the check stage once the lessons are read, before the rules that span the
     course: the scenario pool starts on the core the reading freed (see Verifier.warm_up)."""
     texts = [q.oracle.text for lesson in lessons for q in lesson.questions if q.oracle]
