@@ -46,7 +46,7 @@ class BuildContext:
     on_lesson: Callable[[Path], None] | None = None
     cache_dir: Path | None = None  # the scenario cache; None: .cache/oracle in the project root
     lesson_cache: Path | None = None  # parsed and checked lessons; None: no lesson cache
-    jobs: int = 1  # processes that read and check lessons
+    jobs: int = 1  # processes that read lessons, run scenarios and write outputs
     checked: Checked | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # names of the files and folders produced

@@ -51,7 +51,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=os.cpu_count() or 1,
         metavar="N",
-        help="processes that read and check lessons (default: one per CPU)",
+        help="processes that read lessons, run scenarios and write outputs (default: one per CPU)",
     )
     parser.add_argument(
         "--no-cache",
